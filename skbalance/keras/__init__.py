@@ -1,0 +1,37 @@
+"""Everything in skbalance that needs Keras: losses, the balanced training feed, the classifier.
+
+Importing this package imports Keras (and so TensorFlow). The names are resolved from their
+one home module on first access, so ``from skbalance.keras import FocalLoss`` does not pay for
+the classifier module and vice versa.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_LAZY = {
+    "FocalLoss": "skbalance.keras.losses",
+    "LogitAdjustedLoss": "skbalance.keras.losses",
+    "BalancedSoftmaxLoss": "skbalance.keras.losses",
+    "LDAMLoss": "skbalance.keras.losses",
+    "focal_loss": "skbalance.keras.losses",
+    "logit_adjusted_loss": "skbalance.keras.losses",
+    "ldam_loss": "skbalance.keras.losses",
+    "BalancedDataset": "skbalance.keras.feed",
+    "KerasBalancedClassifier": "skbalance.keras.classifier",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'skbalance.keras' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
