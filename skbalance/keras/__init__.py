@@ -17,11 +17,16 @@ _LAZY = {
     "focal_loss": "skbalance.keras.losses",
     "logit_adjusted_loss": "skbalance.keras.losses",
     "ldam_loss": "skbalance.keras.losses",
+    "ldam_margins": "skbalance.keras.losses",
     "BalancedDataset": "skbalance.keras.feed",
     "KerasBalancedClassifier": "skbalance.keras.classifier",
 }
 
 __all__ = sorted(_LAZY)
+
+# Registering the serializable losses (``skbalance>FocalLoss``, ...) on ``import skbalance.keras``
+# lets ``keras.saving.load_model`` find them without ``custom_objects``.
+from skbalance.keras import losses as _losses  # noqa: E402,F401
 
 
 def __getattr__(name: str):

@@ -1,0 +1,118 @@
+"""Argument validation for the losses: one home, used by the pure functions and the classes.
+
+Each check returns the value in the plain-Python form the losses keep (floats, tuples of
+floats), so that configs are JSON-serializable and nothing holds on to the caller's array.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "check_alpha",
+    "check_class_counts",
+    "check_gamma",
+    "check_label_smoothing",
+    "check_positive",
+    "check_tau",
+    "check_vector_length",
+]
+
+
+def _real(name: str, value, expected: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {expected}; got {value!r} of type {type(value).__name__}.")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be {expected}; got {value}.")
+    return value
+
+
+def check_gamma(gamma) -> float:
+    gamma = _real("gamma", gamma, "a finite number >= 0")
+    if gamma < 0:
+        raise ValueError(
+            f"gamma must be >= 0 (0 is plain cross-entropy, 2 the paper's default); got {gamma}."
+        )
+    return gamma
+
+
+def check_tau(tau) -> float:
+    tau = _real("tau", tau, "a finite number >= 0")
+    if tau < 0:
+        raise ValueError(f"tau must be >= 0 (0 is plain cross-entropy, 1 the default); got {tau}.")
+    return tau
+
+
+def check_positive(name: str, value) -> float:
+    value = _real(name, value, "a finite number > 0")
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0; got {value}.")
+    return value
+
+
+def check_label_smoothing(label_smoothing) -> float:
+    value = _real("label_smoothing", label_smoothing, "a number in [0, 1]")
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"label_smoothing must be in [0, 1]; got {value}.")
+    return value
+
+
+def _vector(name: str, values, expected: str) -> np.ndarray:
+    if isinstance(values, str | bytes | dict):
+        raise TypeError(f"{name} must be {expected}; got {values!r}.")
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {expected}; got {values!r}.") from None
+    if array.ndim != 1 or array.size < 2:
+        raise ValueError(
+            f"{name} must be {expected} (one entry per class, at least 2); got {values!r}."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be {expected}; got non-finite entries in {values!r}.")
+    return array
+
+
+def check_alpha(alpha) -> float | tuple[float, ...] | None:
+    """None, a float in [0, 1] (binary: the positive class's weight) or per-class weights."""
+    if alpha is None:
+        return None
+    if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool):
+        alpha = _real("alpha", alpha, "a number in [0, 1]")
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError(
+                f"alpha={alpha}: a single alpha is the positive class's weight (the negative "
+                "class gets 1 - alpha), so it must be in [0, 1]; for arbitrary weights give "
+                "one weight per class."
+            )
+        return alpha
+    weights = _vector("alpha", alpha, "None, a float in [0, 1] or a sequence of class weights")
+    if np.any(weights < 0):
+        raise ValueError(f"alpha must hold non-negative class weights; got {weights.tolist()}.")
+    return tuple(weights.tolist())
+
+
+def check_class_counts(class_counts) -> tuple[float, ...]:
+    """Positive, finite count (or frequency) of each class, in class-index order."""
+    counts = _vector(
+        "class_counts", class_counts, "a sequence of positive class counts in class-index order"
+    )
+    if np.any(counts <= 0):
+        raise ValueError(
+            "class_counts must all be > 0 (a class with no training samples has no prior; drop "
+            f"it or give it a pseudo-count such as 1); got {counts.tolist()}."
+        )
+    return tuple(counts.tolist())
+
+
+def check_vector_length(name: str, values, n_classes: int) -> None:
+    """Per-class parameters must match the model's classes (checked when the loss is called)."""
+    if len(values) != n_classes:
+        raise ValueError(
+            f"{name} has {len(values)} entries but the model has {n_classes} classes "
+            f"(y_pred's last axis; a one-unit binary model has 2); give one entry per class."
+        )
