@@ -1,0 +1,132 @@
+"""Cleaning samplers: remove rows that sit among another class's rows.
+
+They select rows (``sample_indices_``), keep the input order, and by default
+(``sampling_strategy='auto'``) clean every class except the minority.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from scipy import stats
+
+from ._base import BaseResampler, ResamplePlan
+from ._neighbors import kneighbors
+
+__all__ = ["TomekLinks", "EditedNearestNeighbours"]
+
+
+class TomekLinks(BaseResampler):
+    """Remove Tomek links: pairs of rows of different classes that are each other's nearest.
+
+    Of each link, the row whose class is targeted by ``sampling_strategy`` is removed
+    ('auto': every class but the minority; 'all': both rows of the link).
+
+    Parameters
+    ----------
+    sampling_strategy : str, list or callable, default='auto'
+        Classes to clean (a list of labels, or imbalanced-learn's strings).
+    n_jobs : int, default=None
+        Threads for the neighbour search; ``None`` uses every core.
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+        Targeted labels (values: the minority count, as in imbalanced-learn).
+    sample_indices_ : ndarray
+        Input rows kept, in input order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbalance.sampling import TomekLinks
+    >>> X = np.array([[0.0], [1.0], [1.1], [5.0], [6.0]]); y = np.array([0, 0, 1, 0, 1])
+    >>> TomekLinks().fit_resample_indices(X, y).tolist()  # links 1-2 and 3-4: drop the 0s
+    [0, 2, 4]
+    """
+
+    _sampling_type = "clean-sampling"
+    _selects_rows = True
+    _needs_distances = True
+
+    def __init__(self, *, sampling_strategy="auto", n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.n_jobs = n_jobs
+
+    def _fit_resample(self, X, codes, targets, random_state):
+        nearest = kneighbors(X, 1, n_jobs=self.n_jobs)[:, 0]
+        rows = np.arange(len(codes))
+        in_link = (codes[nearest] != codes) & (nearest[nearest] == rows)
+        targeted = np.isin(codes, list(targets))
+        return ResamplePlan(np.flatnonzero(~(in_link & targeted)))
+
+
+class EditedNearestNeighbours(BaseResampler):
+    """Edited Nearest Neighbours (Wilson, 1972): remove rows their neighbours disagree with.
+
+    A row of a targeted class is removed when its ``n_neighbors`` nearest rows are not all
+    of its class (``kind_sel='all'``) or when their most common class (ties: the smallest
+    label) is not its class (``kind_sel='mode'``).
+
+    Parameters
+    ----------
+    sampling_strategy : str, list or callable, default='auto'
+        Classes to clean ('auto': every class but the minority).
+    n_neighbors : int, default=3
+    kind_sel : {'all', 'mode'}, default='all'
+    n_jobs : int, default=None
+        Threads for the neighbour search; ``None`` uses every core.
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+    sample_indices_ : ndarray
+        Input rows kept, in input order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbalance.sampling import EditedNearestNeighbours
+    >>> X = np.array([[0.0], [0.1], [0.2], [0.3], [5.0], [5.1], [5.2]])
+    >>> y = np.array([0, 0, 1, 0, 1, 1, 1])
+    >>> EditedNearestNeighbours(n_neighbors=2).fit_resample_indices(X, y).tolist()
+    [0, 1, 3, 4, 5, 6]
+    """
+
+    _sampling_type = "clean-sampling"
+    _selects_rows = True
+    _needs_distances = True
+
+    def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all", n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.n_neighbors = n_neighbors
+        self.kind_sel = kind_sel
+        self.n_jobs = n_jobs
+
+    def _check_params(self, counts, classes, targets):
+        k = self.n_neighbors
+        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+            raise ValueError(f"n_neighbors must be an integer >= 1; got {k!r}.")
+        if k > counts.sum() - 1:
+            raise ValueError(
+                f"n_neighbors={k} needs at least {k + 1} rows; X has {int(counts.sum())}."
+            )
+        if self.kind_sel not in ("all", "mode"):
+            raise ValueError(f"Unknown kind_sel {self.kind_sel!r}; use 'all' or 'mode'.")
+
+    def _fit_resample(self, X, codes, targets, random_state):
+        checked = np.flatnonzero(np.isin(codes, list(targets)))
+        keep = np.ones(len(codes), dtype=bool)
+        if len(checked):
+            near = kneighbors(
+                X, self.n_neighbors, query=X[checked], query_index=checked, n_jobs=self.n_jobs
+            )
+            neighbour_codes = codes[near]
+            own = codes[checked]
+            if self.kind_sel == "all":
+                agrees = (neighbour_codes == own[:, None]).all(axis=1)
+            else:
+                agrees = stats.mode(neighbour_codes, axis=1, keepdims=False).mode == own
+            keep[checked] = agrees
+        return ResamplePlan(np.flatnonzero(keep))

@@ -1,0 +1,204 @@
+"""Random under- and over-sampling: row selection only, fully vectorised."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from scipy import sparse
+
+from ._base import BaseResampler, ResamplePlan, generator_from, rows_of_class_at, spread_draws
+
+__all__ = ["RandomUnderSampler", "RandomOverSampler"]
+
+_OVER_METHODS = ("stratified", "bootstrap")
+
+
+class RandomUnderSampler(BaseResampler):
+    """Under-sample the targeted classes by drawing rows at random.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to shrink and to how many rows (imbalanced-learn's meanings; 'auto'
+        shrinks every class but the minority to the minority's size).
+    random_state : None, int or RandomState, default=None
+        Seed for the draws.
+    replacement : bool, default=False
+        Draw with replacement (a row may appear several times).
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+        Label -> number of rows kept, for the targeted classes.
+    sample_indices_ : ndarray
+        Input rows in the output, in input order (``X_res == X[sample_indices_]``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbalance.sampling import RandomUnderSampler
+    >>> X, y = np.arange(20).reshape(10, 2), np.array([0] * 8 + [1] * 2)
+    >>> X_res, y_res = RandomUnderSampler(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [2, 2]
+    """
+
+    _sampling_type = "under-sampling"
+    _selects_rows = True
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, replacement=False):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.replacement = replacement
+
+    def _check_params(self, counts, classes, targets):
+        if not isinstance(self.replacement, bool | np.bool_):
+            raise ValueError(f"replacement must be True or False; got {self.replacement!r}.")
+
+    def _fit_resample(self, X, codes, targets, random_state):
+        rng = generator_from(random_state)
+        counts = np.bincount(codes)
+        kept = []
+        for code, count in enumerate(counts):
+            if code in targets and (targets[code] < count or self.replacement):
+                picked = rng.choice(count, size=targets[code], replace=self.replacement)
+                kept.append(rows_of_class_at(codes, code, np.sort(picked)))
+            else:
+                kept.append(np.flatnonzero(codes == code))
+        return ResamplePlan(np.sort(np.concatenate(kept)))
+
+
+class RandomOverSampler(BaseResampler):
+    """Over-sample the targeted classes by repeating their rows.
+
+    The original rows come first, in order; the added copies are appended.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        Which classes to grow and by how much (imbalanced-learn's meanings; 'auto' grows
+        every class but the majority to the majority's size).
+    random_state : None, int or RandomState, default=None
+        Seed for the draws.
+    method : {'stratified', 'bootstrap'}, default='stratified'
+        How the copies are drawn. ``'stratified'`` repeats every row of a class the same
+        number of times and draws the remainder without replacement, so each row ends up
+        ``floor(r)`` or ``ceil(r)`` times (``r`` = target / original count): the class's
+        empirical distribution is kept, up to one copy per row. ``'bootstrap'`` draws the
+        copies with replacement (imbalanced-learn's behaviour): some rows may be copied many
+        times, others never.
+    shrinkage : float, dict or None, default=None
+        Smoothed bootstrap: when given, each copy is perturbed with Gaussian noise whose
+        per-feature scale is ``shrinkage * h * std`` of its class, with imbalanced-learn's
+        bandwidth ``h = (4 / ((n_features + 2) * n_class)) ** (1 / (n_features + 4))``.
+        A dict gives one factor per targeted class. Needs dense numeric X.
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+        Label -> number of rows added.
+    sample_indices_ : ndarray
+        Input row of every output row (with ``shrinkage``, the row each noisy copy comes from).
+    shrinkage_ : dict or None
+        Shrinkage factor per targeted class.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbalance.sampling import RandomOverSampler
+    >>> X, y = np.arange(20).reshape(10, 2), np.array([0] * 7 + [1] * 3)
+    >>> sampler = RandomOverSampler(random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [7, 7]
+    >>> sorted(np.bincount(sampler.sample_indices_)[7:].tolist())  # each minority row 2 or 3 times
+    [2, 2, 3]
+    """
+
+    _sampling_type = "over-sampling"
+    _selects_rows = True
+
+    def __init__(
+        self, *, sampling_strategy="auto", random_state=None, method="stratified", shrinkage=None
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.method = method
+        self.shrinkage = shrinkage
+
+    def _uses_matrix(self) -> bool:
+        return self.shrinkage is not None
+
+    def _check_params(self, counts, classes, targets):
+        if self.method not in _OVER_METHODS:
+            raise ValueError(
+                f"Unknown method {self.method!r} for RandomOverSampler; use one of "
+                f"{', '.join(repr(m) for m in _OVER_METHODS)}."
+            )
+        if self.shrinkage is None:
+            self.shrinkage_ = None
+            return
+        if isinstance(self.shrinkage, dict):
+            lookup = {label: code for code, label in enumerate(classes.tolist())}
+            labels = classes.tolist()
+            missing = [labels[c] for c in targets if labels[c] not in self.shrinkage]
+            unknown = [key for key in self.shrinkage if key not in lookup]
+            if missing or unknown:
+                raise ValueError(
+                    "shrinkage as a dict needs one factor per over-sampled class and no other "
+                    f"keys; missing {missing}, unknown {unknown}; classes are {classes.tolist()}."
+                )
+            factors = {labels[c]: self.shrinkage[labels[c]] for c in targets}
+        else:
+            factors = {classes.tolist()[c]: self.shrinkage for c in targets}
+        for label, factor in factors.items():
+            if not isinstance(factor, Real) or isinstance(factor, bool) or not factor >= 0:
+                raise ValueError(
+                    f"shrinkage for class {label!r} must be a number >= 0; got {factor!r}."
+                )
+        self.shrinkage_ = factors
+
+    def _fit_resample(self, X, codes, targets, random_state):
+        rng = generator_from(random_state)
+        counts = np.bincount(codes)
+        extra = []
+        for code, n_add in targets.items():
+            if n_add == 0:
+                continue
+            if self.method == "stratified":
+                positions = spread_draws(int(counts[code]), n_add, rng)
+            else:
+                positions = rng.integers(0, counts[code], size=n_add)
+            extra.append(rows_of_class_at(codes, code, np.sort(positions)))
+        extra = np.concatenate(extra) if extra else np.empty(0, dtype=np.intp)
+        originals = np.arange(len(codes))
+        if self.shrinkage is None:
+            return ResamplePlan(np.concatenate([originals, extra]))
+        if sparse.issparse(X):
+            raise ValueError(
+                "RandomOverSampler with shrinkage needs dense X (noise would fill every "
+                "zero); pass X.toarray() or use shrinkage=None."
+            )
+        new_rows = X[extra].copy()
+        classes_of = dict(zip(targets, self.shrinkage_, strict=True))  # code -> label
+        for code in targets:
+            in_class = codes[extra] == code
+            n_new, class_X = int(in_class.sum()), X[codes == code]
+            if n_new == 0:
+                continue
+            n_features = X.shape[1]
+            bandwidth = (4 / ((n_features + 2) * len(class_X))) ** (1 / (n_features + 4))
+            scale = self.shrinkage_[classes_of[code]] * bandwidth * class_X.std(axis=0)
+            noise = rng.standard_normal((n_new, n_features)) * scale
+            new_rows[in_class] += noise.astype(X.dtype, copy=False)
+        zero = np.zeros(len(extra))
+        return ResamplePlan(
+            originals,
+            new_rows,
+            codes[extra],
+            extra,
+            extra,
+            zero,
+            sample_indices=np.concatenate([originals, extra]),
+        )

@@ -1,0 +1,325 @@
+"""The SMOTE family: synthetic rows on segments between a row and a same-class neighbour.
+
+Output: every input row first, in input order, then the synthetic rows (grouped by class).
+A synthetic row ``a + gap * (b - a)`` gets the sample weight ``w_a + gap * (w_b - w_a)``.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from scipy import sparse
+
+from ._base import BaseResampler, ResamplePlan, class_rows, generator_from, spread_draws
+from ._neighbors import kneighbors
+
+__all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN"]
+
+_CHUNK_ROWS = 16384
+
+
+def _check_count(name: str, value, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
+
+
+def _check_class_sizes(sampler, param: str, k: int, counts, classes, targets) -> None:
+    """Every class that gets new rows needs ``k + 1`` rows (itself and k neighbours)."""
+    for code, n_add in targets.items():
+        if n_add > 0 and counts[code] < k + 1:
+            raise ValueError(
+                f"{type(sampler).__name__} needs {param} + 1 = {k + 1} rows in every class it "
+                f"over-samples, but class {classes.tolist()[code]!r} has {counts[code]} (with "
+                f"{param}={k}). Lower {param} to at most {max(counts[code] - 1, 0)}, or use "
+                "RandomOverSampler for such a small class."
+            )
+
+
+def _interpolate(X, base, neighbour, gaps: np.ndarray):
+    """Rows ``X[base] + gaps * (X[neighbour] - X[base])`` (dense or sparse, X's dtype)."""
+    if sparse.issparse(X):
+        start, end = X[base], X[neighbour]
+        return sparse.diags(1.0 - gaps) @ start + sparse.diags(gaps) @ end
+    rows = X[neighbour]
+    gaps = gaps.astype(X.dtype, copy=False)[:, None]
+    for lo in range(0, len(rows), _CHUNK_ROWS):  # chunks: a small temporary, not a copy
+        part = slice(lo, lo + _CHUNK_ROWS)
+        start = X[base[part]]
+        rows[part] -= start
+        rows[part] *= gaps[part]
+        rows[part] += start
+    return rows
+
+
+def _stack(parts: list, X) -> ResamplePlan:
+    """Original rows, then each class's synthetic part (tuples of new, code, a, b, gaps)."""
+    originals = np.arange(X.shape[0])
+    if not parts:
+        return ResamplePlan(originals)
+    new, codes, parent_a, parent_b, gaps = zip(*parts, strict=True)
+    stack = sparse.vstack if sparse.issparse(X) else np.concatenate
+    return ResamplePlan(
+        originals,
+        stack(new) if len(new) > 1 else new[0],
+        np.concatenate(codes),
+        np.concatenate(parent_a),
+        np.concatenate(parent_b),
+        np.concatenate(gaps),
+    )
+
+
+class _SMOTEBase(BaseResampler):
+    _sampling_type = "over-sampling"
+    _needs_distances = True
+
+    def _synthesise(self, X, rows, n_add, base_positions, neighbours, code, rng, halve=None):
+        """``n_add`` rows from ``base_positions`` (spread evenly) to random neighbours.
+
+        ``rows`` maps positions to input rows; ``neighbours[i]`` are input-row indices of the
+        neighbours of ``rows[base_positions[i]]``.
+        """
+        pick = base_positions[spread_draws(len(base_positions), n_add, rng)]
+        which = rng.integers(0, neighbours.shape[1], size=n_add)
+        chosen = np.searchsorted(base_positions, pick)
+        start, end = rows[pick], neighbours[chosen, which]
+        gaps = rng.random(n_add)
+        if halve is not None:
+            gaps[halve[end]] *= 0.5
+        new = _interpolate(X, start, end, gaps)
+        return new, np.full(n_add, code, dtype=np.intp), start, end, gaps
+
+
+class SMOTE(_SMOTEBase):
+    """Synthetic Minority Over-sampling TEchnique (Chawla et al., 2002).
+
+    Each new row lies at a uniform random point of the segment between a row of the class
+    and one of its ``k_neighbors`` nearest same-class rows. Base rows are spread evenly
+    (every row of the class is used ``floor`` or ``ceil`` of ``n_new / n_class`` times),
+    the neighbour and the position on the segment are random.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+        imbalanced-learn's meanings ('auto': grow every class but the majority to its size).
+    random_state : None, int or RandomState, default=None
+    k_neighbors : int, default=5
+        Neighbours considered per row; each over-sampled class needs ``k_neighbors + 1`` rows.
+    n_jobs : int, default=None
+        Threads for the neighbour search; ``None`` uses every core.
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+        Label -> number of rows added.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbalance.sampling import SMOTE
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.normal(size=(30, 2)), np.array([0] * 24 + [1] * 6)
+    >>> X_res, y_res = SMOTE(k_neighbors=3, random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist(), bool((X_res[:30] == X).all())
+    ([24, 24], True)
+    """
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+        self.n_jobs = n_jobs
+
+    def _check_params(self, counts, classes, targets):
+        _check_count("k_neighbors", self.k_neighbors)
+        _check_class_sizes(self, "k_neighbors", self.k_neighbors, counts, classes, targets)
+
+    def _fit_resample(self, X, codes, targets, random_state):
+        rng = generator_from(random_state)
+        groups = class_rows(codes, len(np.bincount(codes)))
+        parts = []
+        for code, n_add in targets.items():
+            if n_add == 0:
+                continue
+            rows = groups[code]
+            local = kneighbors(X[rows], self.k_neighbors, n_jobs=self.n_jobs)
+            positions = np.arange(len(rows))
+            parts.append(self._synthesise(X, rows, n_add, positions, rows[local], code, rng))
+        return _stack(parts, X)
+
+
+class BorderlineSMOTE(_SMOTEBase):
+    """SMOTE seeded only from the rows "in danger" (Han et al., 2005).
+
+    A row of an over-sampled class is in danger when at least half, but not all, of its
+    ``m_neighbors`` nearest rows (any class) belong to other classes. New rows are
+    interpolated from those rows only: towards same-class neighbours (``'borderline-1'``),
+    or towards neighbours of any class (``'borderline-2'``; towards another class the point
+    stays in the nearer half of the segment). A class with no row in danger gets no new rows.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+    random_state : None, int or RandomState, default=None
+    k_neighbors : int, default=5
+        Neighbours used for interpolation.
+    m_neighbors : int, default=10
+        Neighbours used to decide whether a row is in danger.
+    kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
+    n_jobs : int, default=None
+        Threads for the neighbour search; ``None`` uses every core.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbalance.sampling import BorderlineSMOTE
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 2)); y = (X[:, 0] > 0.8).astype(int)
+    >>> X_res, y_res = BorderlineSMOTE(random_state=0).fit_resample(X, y)
+    >>> bool((X_res[:60] == X).all()), len(y_res) >= 60
+    (True, True)
+    """
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        random_state=None,
+        k_neighbors=5,
+        m_neighbors=10,
+        kind="borderline-1",
+        n_jobs=None,
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.k_neighbors = k_neighbors
+        self.m_neighbors = m_neighbors
+        self.kind = kind
+        self.n_jobs = n_jobs
+
+    def _check_params(self, counts, classes, targets):
+        _check_count("k_neighbors", self.k_neighbors)
+        _check_count("m_neighbors", self.m_neighbors)
+        if self.kind not in ("borderline-1", "borderline-2"):
+            raise ValueError(f"Unknown kind {self.kind!r}; use 'borderline-1' or 'borderline-2'.")
+        n_rows = int(counts.sum())
+        if self.m_neighbors > n_rows - 1:
+            raise ValueError(
+                f"m_neighbors={self.m_neighbors} needs at least {self.m_neighbors + 1} rows; "
+                f"X has {n_rows}."
+            )
+        if self.kind == "borderline-1":
+            _check_class_sizes(self, "k_neighbors", self.k_neighbors, counts, classes, targets)
+        elif self.k_neighbors > n_rows - 1:
+            raise ValueError(
+                f"k_neighbors={self.k_neighbors} needs at least {self.k_neighbors + 1} rows; "
+                f"X has {n_rows}."
+            )
+
+    def _fit_resample(self, X, codes, targets, random_state):
+        rng = generator_from(random_state)
+        groups = class_rows(codes, len(np.bincount(codes)))
+        parts = []
+        for code, n_add in targets.items():
+            rows = groups[code]
+            if n_add == 0:
+                continue
+            near = kneighbors(
+                X, self.m_neighbors, query=X[rows], query_index=rows, n_jobs=self.n_jobs
+            )
+            n_other = np.count_nonzero(codes[near] != code, axis=1)
+            danger = np.flatnonzero(
+                (2 * n_other >= self.m_neighbors) & (n_other < self.m_neighbors)
+            )
+            if len(danger) == 0:
+                continue
+            if self.kind == "borderline-1":
+                local = kneighbors(
+                    X[rows],
+                    self.k_neighbors,
+                    query=X[rows[danger]],
+                    query_index=danger,
+                    n_jobs=self.n_jobs,
+                )
+                neighbours, halve = rows[local], None
+            else:
+                neighbours = kneighbors(
+                    X,
+                    self.k_neighbors,
+                    query=X[rows[danger]],
+                    query_index=rows[danger],
+                    n_jobs=self.n_jobs,
+                )
+                halve = codes != code
+            parts.append(self._synthesise(X, rows, n_add, danger, neighbours, code, rng, halve))
+        return _stack(parts, X)
+
+
+class ADASYN(_SMOTEBase):
+    """ADAptive SYNthetic sampling (He et al., 2008).
+
+    Like SMOTE, but each row of the class seeds a number of new rows proportional to the
+    share of other classes among its ``n_neighbors`` nearest rows: hard regions get more.
+    Unlike imbalanced-learn (which rounds each row's share and may miss the target by a
+    few rows), the shares are rounded by largest remainder so the class reaches exactly the
+    requested count.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default='auto'
+    random_state : None, int or RandomState, default=None
+    n_neighbors : int, default=5
+    n_jobs : int, default=None
+        Threads for the neighbour search; ``None`` uses every core.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skbalance.sampling import ADASYN
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(60, 2)); y = (X[:, 0] > 0.8).astype(int)
+    >>> X_res, y_res = ADASYN(random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [44, 44]
+    """
+
+    def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None):
+        self.sampling_strategy = sampling_strategy
+        self.random_state = random_state
+        self.n_neighbors = n_neighbors
+        self.n_jobs = n_jobs
+
+    def _check_params(self, counts, classes, targets):
+        _check_count("n_neighbors", self.n_neighbors)
+        _check_class_sizes(self, "n_neighbors", self.n_neighbors, counts, classes, targets)
+
+    def _fit_resample(self, X, codes, targets, random_state):
+        rng = generator_from(random_state)
+        groups = class_rows(codes, len(np.bincount(codes)))
+        parts = []
+        for code, n_add in targets.items():
+            rows = groups[code]
+            if n_add == 0:
+                continue
+            near = kneighbors(
+                X, self.n_neighbors, query=X[rows], query_index=rows, n_jobs=self.n_jobs
+            )
+            hardness = np.count_nonzero(codes[near] != code, axis=1).astype(np.float64)
+            if hardness.sum() == 0:
+                label = self._classes_seen.tolist()[code]
+                raise ValueError(
+                    f"ADASYN: no row of class {label!r} has a neighbour of another class, "
+                    "so there is no hard region to weight; use SMOTE for this data."
+                )
+            share = hardness / hardness.sum() * n_add
+            per_row = np.floor(share).astype(np.intp)
+            short = n_add - int(per_row.sum())
+            per_row[np.argsort(per_row - share, kind="stable")[:short]] += 1
+            local = kneighbors(X[rows], self.n_neighbors, n_jobs=self.n_jobs)
+            start_pos = np.repeat(np.arange(len(rows)), per_row)
+            which = rng.integers(0, self.n_neighbors, size=n_add)
+            start, end = rows[start_pos], rows[local[start_pos, which]]
+            gaps = rng.random(n_add)
+            new = _interpolate(X, start, end, gaps)
+            parts.append((new, np.full(n_add, code, dtype=np.intp), start, end, gaps))
+        return _stack(parts, X)
