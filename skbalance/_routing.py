@@ -1,0 +1,387 @@
+"""How per-row fit parameters follow the rows through a resampler, and how they are routed.
+
+The one place in skbalance that knows scikit-learn internals. Everything version-sensitive is
+here, so a scikit-learn upgrade is checked in one module (tests run it on 1.6 and the newest):
+
+- ``Pipeline._iter`` is the private hook through which every inference method of
+  ``sklearn.pipeline.Pipeline`` (predict, predict_proba, transform, score, ...) walks the steps;
+  :func:`inference_steps` is what our override yields.
+- ``BaseEstimator._validate_params`` checks ``_parameter_constraints``
+  (:func:`validate_params`).
+
+Everything else uses public API: ``sklearn.get_config``, ``process_routing``,
+``MetadataRouter``/``MethodMapping`` and ``sklearn.utils._safe_indexing`` (documented as public).
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from contextlib import contextmanager
+
+import numpy as np
+from sklearn import get_config
+from sklearn.utils import Bunch, _safe_indexing
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+
+# Methods whose routed parameters a step may receive while the pipeline is being fitted.
+FIT_METHODS = ("fit", "fit_transform", "fit_predict")
+INFERENCE_METHODS = (
+    "predict",
+    "predict_proba",
+    "predict_log_proba",
+    "decision_function",
+    "score",
+    "transform",
+)
+
+
+def fit_transform_one(transformer, X, y, params):
+    if hasattr(transformer, "fit_transform"):
+        return transformer.fit_transform(X, y, **params.get("fit_transform", {})), transformer
+    fitted = transformer.fit(X, y, **params.get("fit", {}))
+    return fitted.transform(X, **params.get("transform", {})), fitted
+
+
+def routing_enabled() -> bool:
+    """True when ``sklearn.set_config(enable_metadata_routing=True)`` is in effect."""
+    return bool(get_config().get("enable_metadata_routing", False))
+
+
+def validate_params(estimator) -> None:
+    """Check ``_parameter_constraints`` the way scikit-learn's own ``fit`` does (private API)."""
+    validate = getattr(estimator, "_validate_params", None)
+    if validate is not None:
+        validate()
+
+
+def is_passthrough(step) -> bool:
+    return step is None or (isinstance(step, str) and step == "passthrough")
+
+
+def is_resampler(step) -> bool:
+    """A resampler is anything with ``fit_resample`` (ours, imbalanced-learn's, a sub-pipeline)."""
+    return not is_passthrough(step) and hasattr(step, "fit_resample")
+
+
+def skipped_at_inference(step) -> bool:
+    """Resamplers change the rows only while fitting; at predict time they are skipped.
+
+    A step that resamples *and* transforms (a nested pipeline holding a scaler and a sampler)
+    still applies its ``transform``.
+    """
+    return is_resampler(step) and not hasattr(step, "transform")
+
+
+def inference_steps(steps, *, with_final: bool, filter_passthrough: bool):
+    """What our ``Pipeline._iter`` yields: sklearn's, minus resamplers when filtering."""
+    stop = len(steps) if with_final else len(steps) - 1
+    for idx, (name, step) in enumerate(steps[:stop]):
+        if filter_passthrough and (is_passthrough(step) or skipped_at_inference(step)):
+            continue
+        yield idx, name, step
+
+
+def accepts_sample_weight(resampler) -> bool:
+    """Whether ``fit_resample`` names ``sample_weight`` (then it returns the resampled weight).
+
+    ``**params`` alone does not count: imbalanced-learn's samplers take ``**params`` but reject
+    ``sample_weight``.
+    """
+    try:
+        parameters = inspect.signature(resampler.fit_resample).parameters
+    except (TypeError, ValueError):
+        return False
+    return "sample_weight" in parameters
+
+
+def n_rows(value) -> int | None:
+    """Number of rows of an array-like, or None for scalars, strings, dicts and the like."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    shape = getattr(value, "shape", None)  # before the dict test: a dok sparse array is a dict
+    if shape is not None:
+        return int(shape[0]) if len(shape) > 0 else None
+    if isinstance(value, dict) or np.isscalar(value):
+        return None
+    if hasattr(value, "__len__"):
+        return len(value)
+    if hasattr(value, "__array__"):
+        array = np.asarray(value)
+        return int(array.shape[0]) if array.ndim > 0 else None
+    return None
+
+
+def route(owner, method: str, params: dict, step_names) -> dict:
+    """``name -> Bunch(method -> params)`` for every step, with routing on or off.
+
+    Routing off reproduces scikit-learn's ``step__param`` convention: the parameter goes to
+    the fit-like method of that step.
+    """
+    if routing_enabled():
+        return process_routing(owner, method, **params)
+    per_step = {name: Bunch(**{m: {} for m in FIT_METHODS}) for name in step_names}
+    for key, value in params.items():
+        step, sep, param = key.partition("__")
+        if not sep or step not in per_step:
+            raise ValueError(
+                f"{type(owner).__name__}.{method} does not accept the {key} parameter. Pass "
+                "parameters to a step as stepname__parameter, e.g. "
+                f"`{method}(X, y, logisticregression__sample_weight=w)`; step names are "
+                f"{list(per_step)}. With sklearn.set_config(enable_metadata_routing=True), "
+                "pass `sample_weight=w` and request it on the step instead."
+            )
+        for fit_method in FIT_METHODS:
+            per_step[step][fit_method][param] = value
+    return per_step
+
+
+def route_inference(owner, method: str, params: dict) -> dict:
+    """Routed parameters for a method such as ``transform``, which only takes routed metadata."""
+    if routing_enabled():
+        return process_routing(owner, method, **params)
+    if params:
+        raise ValueError(
+            f"{type(owner).__name__}.{method} got unexpected parameters {sorted(params)}; they "
+            "are only accepted with sklearn.set_config(enable_metadata_routing=True)."
+        )
+    return {}
+
+
+def own_fit_params(routed_step) -> dict:
+    """Parameters a resampler step receives itself (routed to its ``fit``)."""
+    return dict(routed_step.get("fit", {})) if routed_step is not None else {}
+
+
+def per_row_params(routed: dict, names, n_samples: int, carried: dict, exclude=()) -> list:
+    """``[(label, array)]``: distinct parameters of the later steps with one entry per row.
+
+    Parameters named in ``exclude`` (a pipeline's ``transform_input``: validation data, not
+    training rows) are never treated as per-row.
+    """
+    found, seen = [], set()
+    candidates = [(f"{k}", v) for k, v in carried.items()]
+    for name in names:
+        for method_params in routed.get(name, {}).values():
+            candidates += [
+                (f"{name}__{k}", v) for k, v in method_params.items() if k not in exclude
+            ]
+    for label, value in candidates:
+        if id(value) not in seen and n_rows(value) == n_samples:
+            seen.add(id(value))
+            found.append((label, value))
+    return found
+
+
+def substitute(routed: dict, names, carried: dict, aligned: dict) -> None:
+    """Replace each per-row parameter of the later steps by its resampled version."""
+    for name in names:
+        step_params = routed.get(name)
+        if step_params is None:
+            continue
+        for method in list(step_params):
+            step_params[method] = {k: aligned.get(id(v), v) for k, v in step_params[method].items()}
+    for key, value in list(carried.items()):
+        carried[key] = aligned.get(id(value), value)
+
+
+def as_container(value):
+    """Arrays, lists, pandas and sparse as they are; any other array-like as an ndarray
+    (resamplers and indexing only promise to handle the former)."""
+    if value is None or isinstance(value, (np.ndarray, list)):
+        return value
+    if hasattr(value, "iloc") or hasattr(value, "tocsr"):
+        return value
+    return np.asarray(value)
+
+
+def take_rows(value, indices: np.ndarray):
+    """``value[indices]`` for arrays, lists, pandas and sparse; other array-likes via NumPy."""
+    return _safe_indexing(as_container(value), indices)
+
+
+def fit_resample_rows(resampler, X, y, own_params: dict, travelling: list):
+    """Call ``fit_resample`` and bring every per-row array in ``travelling`` along.
+
+    Rows map in this order of preference: the weight returned by a ``fit_resample`` that
+    accepts ``sample_weight`` (the only way for synthetic rows), then ``sample_indices_``.
+    Returns ``(X_res, y_res, fitted_resampler, [aligned arrays in travelling order])``.
+    """
+    n_in = n_rows(X)
+    call_params = dict(own_params)
+    carried_weight = call_params.get("sample_weight")
+    if carried_weight is None and travelling and accepts_sample_weight(resampler):
+        # Only a weight may be derived for synthetic rows; other per-row parameters (group
+        # ids, tags) must come through sample_indices_.
+        weights = [value for label, value in travelling if label.endswith("sample_weight")]
+        if weights:
+            carried_weight = call_params["sample_weight"] = weights[0]
+    output = resampler.fit_resample(X, y, **call_params)
+    X_res, y_res = output[0], output[1]
+    weight_res = output[2] if "sample_weight" in call_params and len(output) > 2 else None
+
+    n_out = n_rows(X_res)
+    indices = getattr(resampler, "sample_indices_", None)
+    if indices is not None:
+        indices = np.asarray(indices)
+        if indices.ndim != 1 or indices.shape[0] != n_out or indices.dtype.kind not in "iu":
+            indices = None
+    aligned = []
+    for label, value in travelling:
+        if weight_res is not None and value is carried_weight:
+            aligned.append(weight_res)
+        elif indices is not None:
+            aligned.append(take_rows(value, indices))
+        else:
+            raise ValueError(
+                f"Cannot resample the per-row parameter {label} together with the rows: "
+                f"{type(resampler).__name__} turned {n_in} rows into {n_out} without exposing "
+                "sample_indices_, and its fit_resample does not accept sample_weight. Use a "
+                "resampler that does either (every skbalance resampler accepts "
+                "sample_weight), or drop the parameter."
+            )
+    return X_res, y_res, resampler, aligned
+
+
+def check_steps(pipeline) -> None:
+    """Validate a pipeline's parameters and steps before anything is fitted."""
+    validate_params(pipeline)
+    if pipeline.transform_input is not None and not routing_enabled():
+        raise ValueError(
+            "The transform_input parameter can only be set if metadata routing is enabled: "
+            "call sklearn.set_config(enable_metadata_routing=True), or leave it as None."
+        )
+    for step in pipeline.steps:
+        if not (isinstance(step, (tuple, list)) and len(step) == 2 and isinstance(step[0], str)):
+            raise TypeError(
+                f"Each step must be a (name, estimator) pair with a string name; got {step!r}."
+            )
+    if not pipeline.steps:
+        raise ValueError("The pipeline is empty; give it at least one (name, estimator) step.")
+    names = [name for name, _ in pipeline.steps]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"Step names must be unique; {duplicates} appear more than once.")
+    for name in names:
+        if "__" in name:
+            raise ValueError(f"Step name {name!r} must not contain '__'.")
+    for name, step in pipeline.steps[:-1]:
+        if is_passthrough(step) or is_resampler(step):
+            continue
+        if not (hasattr(step, "fit") or hasattr(step, "fit_transform")) or not hasattr(
+            step, "transform"
+        ):
+            raise TypeError(
+                f"Step {name!r} ({type(step).__name__}) is neither a transformer (fit and "
+                "transform) nor a resampler (fit_resample); intermediate steps must be "
+                "one of these, or 'passthrough'."
+            )
+    final_name, final = pipeline.steps[-1]
+    if not (is_passthrough(final) or hasattr(final, "fit") or hasattr(final, "fit_resample")):
+        raise TypeError(
+            f"The last step {final_name!r} ({type(final).__name__}) must implement fit or "
+            "fit_resample, or be 'passthrough'."
+        )
+
+
+def resample_step(
+    step,
+    X,
+    y,
+    *,
+    own_params=None,
+    routed=None,
+    later=(),
+    carried,
+    indices=None,
+    fit_resample_rows=fit_resample_rows,
+    exclude=(),
+):
+    """Resample with ``step``; per-row params of the ``later`` steps and ``carried`` follow.
+
+    ``routed`` and ``carried`` are updated in place. ``indices`` (original row of each current
+    row) is composed with ``step.sample_indices_``, or becomes None if the step has none.
+    Returns ``(X_res, y_res, fitted_step, indices)``.
+    """
+    routed = {} if routed is None else routed
+    travelling = per_row_params(routed, later, n_rows(X), carried, exclude)
+    X, y, step, aligned = fit_resample_rows(step, X, y, own_params or {}, travelling)
+    mapping = {id(v): a for (_, v), a in zip(travelling, aligned, strict=True)}
+    substitute(routed, later, carried, mapping)
+    selected = getattr(step, "sample_indices_", None)
+    if indices is None or selected is None:
+        return X, y, step, None
+    return X, y, step, indices[np.asarray(selected)]
+
+
+def transform_value(sub_pipeline, value):
+    """A ``transform_input`` value through the fitted steps; a tuple (several validation
+    sets, as lightgbm and xgboost take) element by element, as scikit-learn does."""
+    if isinstance(value, tuple):
+        return tuple(sub_pipeline.transform(element) for element in value)
+    return sub_pipeline.transform(value)
+
+
+def build_router(owner, steps) -> MetadataRouter:
+    """Metadata routing of a pipeline whose steps may be resamplers.
+
+    Like scikit-learn's, except that a resampler step receives (in ``fit_resample``) what its
+    ``fit`` requests, and steps skipped at inference get nothing at inference.
+    """
+    router = MetadataRouter(owner=owner)
+    for idx, (name, step) in enumerate(steps):
+        if is_passthrough(step):
+            continue
+        mapping = MethodMapping()
+        is_last = idx == len(steps) - 1
+        if is_resampler(step):
+            for caller in FIT_METHODS:
+                mapping.add(caller=caller, callee="fit")
+        elif hasattr(step, "fit_transform") and not is_last:
+            for caller in FIT_METHODS:
+                mapping.add(caller=caller, callee="fit_transform")
+        else:
+            for caller in FIT_METHODS:
+                mapping.add(caller=caller, callee="fit")
+                if not is_last:
+                    mapping.add(caller=caller, callee="transform")
+        if is_last and not is_resampler(step):
+            if hasattr(step, "fit_transform"):
+                mapping.add(caller="fit_transform", callee="fit_transform")
+            else:  # fit_transform calls fit then transform
+                mapping.add(caller="fit_transform", callee="transform")
+            mapping.add(caller="fit_predict", callee="fit_predict")
+            for method in INFERENCE_METHODS:
+                mapping.add(caller=method, callee=method)
+            mapping.add(caller="inverse_transform", callee="inverse_transform")
+        elif not skipped_at_inference(step):
+            for method in INFERENCE_METHODS:
+                mapping.add(caller=method, callee="transform")
+            mapping.add(caller="inverse_transform", callee="inverse_transform")
+        router.add(method_mapping=mapping, **{name: step})
+    return router
+
+
+def name_steps(steps) -> list:
+    """Lower-cased class names, numbered when repeated (scikit-learn's convention)."""
+    names = [type(step).__name__.lower() if not isinstance(step, str) else step for step in steps]
+    counts = {name: names.count(name) for name in names}
+    seen: dict = {}
+    named = []
+    for name, step in zip(names, steps, strict=True):
+        if counts[name] > 1:
+            seen[name] = seen.get(name, 0) + 1
+            name = f"{name}-{seen[name]}"
+        named.append((name, step))
+    return named
+
+
+@contextmanager
+def log_step(owner: str, message: str | None):
+    """Print ``[owner] message, total=...`` like scikit-learn when ``verbose`` asks for it."""
+    if message is None:
+        yield
+        return
+    start = time.perf_counter()
+    yield
+    print(f"[{owner}] {message}, total={time.perf_counter() - start:5.1f}s")
