@@ -1,0 +1,474 @@
+"""The training-data feed: a Keras ``PyDataset`` that balances every epoch afresh, by index.
+
+Sampling once before training throws rows away (under-sampling) or copies them
+(over-sampling). :class:`BalancedDataset` instead redraws the balance at every epoch and slices
+each batch from the *original* ``X`` by row index, so a fresh under-sample is seen each epoch (all
+majority rows get used over training) and no resampled copy of ``X`` is ever built (``X`` may be
+a read-only ``np.memmap``). The pure NumPy part (how an epoch is drawn) lives in
+:mod:`skbalance.keras._epoch_plan`; this module holds the data and speaks Keras.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from numbers import Integral
+
+import keras
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+
+from skbalance._labels import as_label_array, encode_labels
+from skbalance.keras._epoch_plan import BATCH_SAMPLING, draw_epoch
+
+__all__ = ["BalancedDataset"]
+
+# The keyword arguments keras.utils.PyDataset itself understands.
+_PYDATASET_KWARGS = ("workers", "use_multiprocessing", "max_queue_size")
+# Samplers whose output depends on the labels only: they get a one-column stand-in for X (the
+# row numbers), so a memmapped X is never read, let alone copied, to draw the rows.
+_LABEL_ONLY_SAMPLERS = ("RandomUnderSampler", "RandomOverSampler")
+
+
+def _is_label_only(sampler) -> bool:
+    cls = type(sampler)
+    return (
+        cls.__name__ in _LABEL_ONLY_SAMPLERS
+        and cls.__module__.startswith(("imblearn.", "skbalance."))
+        # RandomOverSampler(shrinkage=...) perturbs the copies: it needs X and generates rows.
+        and getattr(sampler, "shrinkage", None) is None
+    )
+
+
+def _has_index_method(sampler) -> bool:
+    """skbalance's row-selecting samplers return just the row indices (``fit_resample_indices``),
+    without assembling ``X_res``. ``shrinkage`` adds noise to the copies: those need X_res."""
+    if getattr(sampler, "shrinkage", None) is not None:
+        return False
+    if not callable(getattr(sampler, "fit_resample_indices", None)):
+        return False
+    try:
+        return bool(sampler.__sklearn_tags__().sampler_tags.sample_indices)
+    except AttributeError:
+        return False
+
+
+def _as_feature_array(X):
+    """X as something sliceable by a sorted row-index array, converted once (never copied
+    unless it is a pandas object or a plain sequence)."""
+    if hasattr(X, "iloc") and hasattr(X, "to_numpy"):  # pandas DataFrame / Series
+        return X.to_numpy()
+    if isinstance(X, np.ndarray) or sp.issparse(X):
+        return X
+    if hasattr(X, "shape") and hasattr(X, "__getitem__"):  # lazy arrays (h5py, zarr, ...)
+        return X
+    return np.asarray(X)
+
+
+class BalancedDataset(keras.utils.PyDataset):
+    """A Keras training feed that redraws the class balance at every epoch, by row index.
+
+    Pass it to ``model.fit`` like any ``keras.utils.PyDataset``. Each epoch is drawn in two
+    stages, from a random state derived from ``random_state`` and the epoch number (so epochs
+    differ and runs repeat):
+
+    1. **Resampling** (``sampler``, optional). A row-selecting sampler (one that sets
+       ``sample_indices_``, e.g. imbalanced-learn's or skbalance's ``RandomUnderSampler``) is
+       cloned and refitted each epoch; only its row indices are kept, and batches are sliced
+       from the original ``X``. ``RandomUnderSampler``/``RandomOverSampler`` see only the labels
+       (a one-column stand-in replaces ``X``); others, such as cleaning samplers, get the real
+       ``X``. skbalance's row-selecting samplers are asked for the indices only
+       (``fit_resample_indices``), so no ``X_res`` is assembled. A generating sampler (SMOTE,
+       ...) is refitted each epoch and only its synthetic rows (``X_res[n_samples:]``) are
+       kept, so memory grows with the synthetic rows only. The result is the epoch's *pool*.
+    2. **Batch sampling** (``batch_sampling``) over the pool, after Kang et al., "Decoupling
+       Representation and Classifier for Long-Tailed Recognition", ICLR 2020. With ``m`` rows
+       per epoch and ``m_c`` pool rows of class ``c`` (``K`` classes present), the class shares
+       are ``"instance"``: ``m_c / m``; ``"class"``: ``1 / K``; ``"sqrt"``:
+       ``sqrt(m_c) / sum_j sqrt(m_j)``; ``"progressive"``: ``(1 - a) m_c / m + a / K`` with
+       ``a = min(epoch / epochs, 1)``. Class ``c`` gets ``round(m * share_c)`` draws (largest
+       remainder rounding, ties broken at random, so the draws sum to ``m``): every pool row of
+       the class ``draws // m_c`` times plus ``draws % m_c`` rows drawn without replacement, so
+       rows repeat only when the class needs more draws than it has rows.
+
+    ``m`` is the size of the first drawn epoch's pool (``n_samples`` without a sampler) and
+    stays fixed, so ``len()`` (``ceil(m / batch_size)``) never changes during training. The
+    last batch may be short: no row is dropped.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, ...)
+        Features: ndarray of any rank >= 2 (``np.memmap`` included), scipy sparse (batches are
+        densified), pandas DataFrame (converted to NumPy once), or any array-like with
+        ``shape`` and ``__getitem__`` accepting a sorted integer array. Never modified or
+        copied whole; dtypes are kept (float32 stays float32).
+    y : array-like of shape (n_samples,)
+        Labels of any type. The dataset yields their integer codes, ``classes_[code]`` being the
+        label, so train with ``SparseCategoricalCrossentropy`` and map predictions back with
+        ``classes_[model.predict(X).argmax(axis=1)]``.
+    sampler : object with ``fit_resample``, default=None
+        An imbalanced-learn compatible sampler; cloned per epoch, the original is not touched.
+    batch_sampling : {"instance", "class", "sqrt", "progressive"}, default="instance"
+        How many rows of each class an epoch holds (see above).
+    batch_size : int, default=32
+    sample_weight : array-like of shape (n_samples,), default=None
+        Non-negative per-row weights. Synthetic rows from a generating sampler get weight 1.
+    class_weight : None, {"balanced", "effective_number", "sqrt_inverse"} or dict, default=None
+        Computed by :func:`skbalance.weights.compute_class_weight` on ``y`` (a dict is keyed by
+        your labels); multiplied into ``sample_weight``. With either given, batches are
+        ``(x, y, w)`` (float32 weights), otherwise ``(x, y)``.
+    class_weight_from_epoch : int, default=0
+        Deferred re-weighting (DRW, Cao et al., NeurIPS 2019): ``class_weight`` applies from this
+        epoch on (weights are 1 before it, batches stay ``(x, y, w)``).
+    epochs : int, default=None
+        Total epochs of training; required by ``batch_sampling="progressive"`` only.
+    shuffle : bool, default=True
+        Shuffle rows across batches each epoch. With ``False`` rows come in ascending order.
+        Within a batch rows are always in ascending order (fast slicing of memmaps).
+    random_state : None, int or numpy.random.RandomState, default=None
+        Seeds every epoch's draw (``None``: a seed is drawn once from NumPy's global state).
+    **pydataset_kwargs
+        ``workers``, ``use_multiprocessing``, ``max_queue_size``, passed to ``PyDataset``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The sorted unique labels; batch labels are indices into it.
+    epoch_ : int
+        The epoch whose draw is being served. Advanced by ``on_epoch_end`` after each epoch
+        Keras trains on (a second ``fit`` continues counting; call ``set_epoch(0)`` to restart).
+    rows_per_epoch_ : int
+        ``m`` above.
+    epoch_indices_ : ndarray of int
+        Rows of the current epoch in serving order; values ``>= n_samples`` are synthetic rows.
+
+    Examples
+    --------
+    >>> import numpy as np, keras
+    >>> from skbalance.sampling import RandomUnderSampler
+    >>> from skbalance.keras import BalancedDataset
+    >>> X = np.random.default_rng(0).normal(size=(120, 4)).astype("float32")
+    >>> y = np.array(["ok"] * 100 + ["fraud"] * 20)
+    >>> feed = BalancedDataset(X, y, sampler=RandomUnderSampler(), batch_size=16,
+    ...                        random_state=0)
+    >>> feed.classes_.tolist(), feed.rows_per_epoch_, len(feed)
+    (['fraud', 'ok'], 40, 3)
+    >>> x_batch, y_batch = feed[0]
+    >>> x_batch.dtype, x_batch.shape, y_batch.dtype
+    (dtype('float32'), (16, 4), dtype('int32'))
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    >>> model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    >>> history = model.fit(feed, epochs=2, verbose=0)
+    >>> feed.epoch_
+    2
+    """
+
+    def __init__(
+        self,
+        X,
+        y,
+        *,
+        sampler=None,
+        batch_sampling: str = "instance",
+        batch_size: int = 32,
+        sample_weight=None,
+        class_weight=None,
+        class_weight_from_epoch: int = 0,
+        epochs: int | None = None,
+        shuffle: bool = True,
+        random_state=None,
+        **pydataset_kwargs,
+    ):
+        self._check_parameters(
+            sampler, batch_sampling, batch_size, class_weight, class_weight_from_epoch, epochs,
+            shuffle, pydataset_kwargs,
+        )  # fmt: skip
+        # Validates (a bad seed is a ValueError) without drawing from a RandomState yet.
+        seed_source = check_random_state(random_state)
+        labels = as_label_array(y)
+        features = _as_feature_array(X)
+        n_samples = features.shape[0] if hasattr(features, "shape") else len(features)
+        if len(getattr(features, "shape", (0, 0))) < 2:
+            raise ValueError(
+                f"X must have one row per sample and at least 2 dimensions "
+                f"(n_samples, n_features, ...); got shape {getattr(features, 'shape', None)}. "
+                "Reshape a single feature with X.reshape(-1, 1)."
+            )
+        if n_samples != labels.shape[0]:
+            raise ValueError(
+                f"X has {n_samples} rows but y has {labels.shape[0]} labels; "
+                "pass one label per row."
+            )
+        if n_samples == 0:
+            raise ValueError("X and y are empty; a training feed needs at least one row.")
+        row_weight = self._check_sample_weight(sample_weight, n_samples)
+        classes, codes = encode_labels(labels)
+        index_dtype = np.int32 if n_samples < np.iinfo(np.int32).max // 4 else np.intp
+        class_weights = None
+        if class_weight is not None:
+            from skbalance.weights import compute_class_weight
+
+            weight_of = compute_class_weight(class_weight, y=labels)
+            class_weights = np.array([weight_of[c] for c in classes.tolist()], dtype=np.float64)
+        if isinstance(random_state, Integral):
+            seed = int(random_state)
+        else:  # None or a RandomState: one draw, so each new feed gets its own stream
+            seed = int(seed_source.randint(np.iinfo(np.int32).max))
+
+        super().__init__(**pydataset_kwargs)
+        self.sampler = sampler
+        self.batch_sampling = batch_sampling
+        self.batch_size = batch_size
+        self.sample_weight = sample_weight
+        self.class_weight = class_weight
+        self.class_weight_from_epoch = class_weight_from_epoch
+        self.epochs = epochs
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self._pydataset_kwargs = dict(pydataset_kwargs)
+        self._X = features
+        self._sparse = sp.issparse(features)
+        self._labels = labels
+        # Index arrays in int32 where rows fit: an epoch of 2 M rows then costs 8 MB, not 16.
+        self._index_dtype = index_dtype
+        self._codes = codes.astype(np.int32)
+        self._row_weight = row_weight
+        self._class_weights = class_weights
+        self._seed = seed
+        self._in_epoch = False
+        self.classes_ = classes
+        self.rows_per_epoch_: int | None = None
+        self.set_epoch(0)
+
+    # -- validation -----------------------------------------------------------------------
+    @staticmethod
+    def _check_parameters(
+        sampler, batch_sampling, batch_size, class_weight, class_weight_from_epoch, epochs,
+        shuffle, pydataset_kwargs,
+    ) -> None:  # fmt: skip
+        if sampler is not None and not callable(getattr(sampler, "fit_resample", None)):
+            raise TypeError(
+                "sampler must have a fit_resample(X, y) method (an imbalanced-learn compatible "
+                f"sampler such as RandomUnderSampler or SMOTE); got {type(sampler).__name__}."
+            )
+        if batch_sampling not in BATCH_SAMPLING:
+            raise ValueError(
+                f"batch_sampling must be one of {', '.join(map(repr, BATCH_SAMPLING))}; "
+                f"got {batch_sampling!r}."
+            )
+        if isinstance(batch_size, bool) or not isinstance(batch_size, Integral) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}.")
+        if epochs is not None and (
+            isinstance(epochs, bool) or not isinstance(epochs, Integral) or epochs < 1
+        ):
+            raise ValueError(f"epochs must be a positive integer or None; got {epochs!r}.")
+        if batch_sampling == "progressive" and epochs is None:
+            raise ValueError(
+                "batch_sampling='progressive' moves from instance to class sampling over the "
+                "training run and needs its length: pass epochs=<the epochs given to fit>."
+            )
+        if (
+            isinstance(class_weight_from_epoch, bool)
+            or not isinstance(class_weight_from_epoch, Integral)
+            or class_weight_from_epoch < 0
+        ):
+            raise ValueError(
+                "class_weight_from_epoch must be an integer >= 0 (the first epoch, counted "
+                f"from 0, whose rows are class-weighted); got {class_weight_from_epoch!r}."
+            )
+        if class_weight_from_epoch > 0 and class_weight is None:
+            raise ValueError(
+                f"class_weight_from_epoch={class_weight_from_epoch} defers class weights, but "
+                "class_weight is None; pass class_weight='balanced' (or another strategy/dict)."
+            )
+        if class_weight is not None and not isinstance(class_weight, str | Mapping):
+            raise TypeError(
+                "class_weight must be None, a strategy name such as 'balanced', or a dict "
+                f"label -> weight; got {type(class_weight).__name__}."
+            )
+        if not isinstance(shuffle, bool | np.bool_):
+            raise TypeError(f"shuffle must be True or False; got {shuffle!r}.")
+        unknown = sorted(set(pydataset_kwargs) - set(_PYDATASET_KWARGS))
+        if unknown:
+            raise TypeError(
+                f"Unknown keyword argument(s) {unknown}; besides its own parameters "
+                f"BalancedDataset accepts the PyDataset ones: {list(_PYDATASET_KWARGS)}."
+            )
+
+    @staticmethod
+    def _check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
+        if sample_weight is None:
+            return None
+        weights = np.array(sample_weight, dtype=np.float64)  # a copy: the caller's is untouched
+        if weights.shape != (n_samples,):
+            raise ValueError(
+                f"sample_weight must have shape ({n_samples},), one weight per row; "
+                f"got {weights.shape}."
+            )
+        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+            raise ValueError("sample_weight must be finite and >= 0 for every row.")
+        return weights
+
+    # -- epochs -----------------------------------------------------------------------------
+    def set_epoch(self, epoch: int) -> None:
+        """Serve the draw of ``epoch`` (counted from 0) from now on.
+
+        The draw depends only on ``random_state`` and ``epoch``, so this also resumes a run
+        (``model.fit(..., initial_epoch=e)`` after ``feed.set_epoch(e)``).
+        """
+        if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
+            raise ValueError(f"epoch must be an integer >= 0; got {epoch!r}.")
+        rng = np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(int(epoch),)))
+        pool_rows, pool_codes, synthetic, synthetic_codes = self._resample(rng)
+        if pool_rows.size == 0:
+            raise ValueError(
+                f"{type(self.sampler).__name__}.fit_resample returned no rows for epoch {epoch}; "
+                "check its sampling_strategy."
+            )
+        if self.rows_per_epoch_ is None:
+            self.rows_per_epoch_ = int(pool_rows.size)
+        plan = draw_epoch(
+            pool_rows, pool_codes, n_classes=self.classes_.size,
+            rows_per_epoch=self.rows_per_epoch_, batch_size=self.batch_size,
+            mode=self.batch_sampling, epoch=int(epoch), epochs=self.epochs,
+            shuffle=bool(self.shuffle), rng=rng,
+        )  # fmt: skip
+        row_codes = self._codes
+        if synthetic is not None:
+            row_codes = np.concatenate([self._codes, synthetic_codes])
+        weighted = self._class_weights is not None and epoch >= self.class_weight_from_epoch
+        # Labels and weights are looked up per batch from the rows, so an epoch costs one index
+        # array. One assignment swaps the whole epoch: a worker thread never mixes two epochs.
+        self._state = (plan.rows, row_codes, synthetic, weighted)
+        self.epoch_ = int(epoch)
+
+    def _resample(self, rng: np.random.Generator):
+        """Return ``(pool_rows, pool_codes, synthetic_X, synthetic_codes)`` for one epoch."""
+        n_samples = self._codes.size
+        if self.sampler is None:
+            return np.arange(n_samples, dtype=self._index_dtype), self._codes, None, None
+        sampler = clone(self.sampler)
+        if "random_state" in sampler.get_params(deep=False):
+            sampler.set_params(random_state=int(rng.integers(np.iinfo(np.int32).max)))
+        index_method = _has_index_method(sampler)
+        if _is_label_only(sampler):
+            # The stand-in's single column is the row number: it *is* the selected index.
+            stand_in = np.arange(n_samples, dtype=self._index_dtype).reshape(-1, 1)
+            if index_method:
+                rows = sampler.fit_resample_indices(stand_in, self._labels)
+            else:
+                rows = sampler.fit_resample(stand_in, self._labels)[0][:, 0]
+            rows = np.ascontiguousarray(rows, dtype=self._index_dtype)
+            return rows, self._codes[rows], None, None
+        if index_method:  # e.g. skbalance's TomekLinks: reads X, but builds no X_res
+            rows = np.asarray(sampler.fit_resample_indices(self._X, self._labels))
+            rows = rows.astype(self._index_dtype)
+            return rows, self._codes[rows], None, None
+        X_res, y_res = sampler.fit_resample(self._X, self._labels)[:2]
+        indices = getattr(sampler, "sample_indices_", None)
+        if indices is not None and getattr(sampler, "shrinkage", None) is None:
+            rows = np.asarray(indices).astype(self._index_dtype)
+            return rows, self._codes[rows], None, None
+        # A generating sampler: imbalanced-learn's and skbalance's keep the original rows first,
+        # in order, and append the synthetic ones; keep only those (a copy, so X_res is freed).
+        y_res = as_label_array(y_res, name="the sampler's y_res")
+        keeps_originals = y_res.size >= n_samples and np.array_equal(
+            y_res[:n_samples], self._labels
+        )
+        first_new = n_samples if keeps_originals else 0
+        synthetic = X_res[first_new:]
+        synthetic = synthetic.toarray() if sp.issparse(synthetic) else np.array(synthetic)
+        new_codes = np.searchsorted(self.classes_, y_res[first_new:]).astype(np.int32)
+        if np.any(new_codes >= self.classes_.size) or np.any(
+            self.classes_[np.minimum(new_codes, self.classes_.size - 1)] != y_res[first_new:]
+        ):
+            raise ValueError(
+                f"{type(sampler).__name__}.fit_resample returned labels that are not in y; "
+                f"the classes are {self.classes_.tolist()}."
+            )
+        new_rows = n_samples + np.arange(synthetic.shape[0], dtype=np.intp)
+        if keeps_originals:
+            return (
+                np.concatenate([np.arange(n_samples), new_rows]),
+                np.concatenate([self._codes, new_codes]),
+                synthetic,
+                new_codes,
+            )
+        return new_rows, new_codes, synthetic, new_codes
+
+    def _batch_weights(self, rows: np.ndarray, codes: np.ndarray, weighted: bool):
+        weights = np.ones(rows.size, dtype=np.float32)
+        if self._row_weight is not None:
+            original = rows < self._codes.size  # synthetic rows keep weight 1
+            weights[original] = self._row_weight[rows[original]]
+        if weighted:
+            weights *= self._class_weights[codes]
+        return weights
+
+    # -- Keras interface ---------------------------------------------------------------------
+    def __len__(self) -> int:
+        return math.ceil(self.rows_per_epoch_ / self.batch_size)
+
+    def __getitem__(self, index: int):
+        epoch_rows, row_codes, synthetic, weighted = self._state
+        if not 0 <= index < len(self):
+            raise IndexError(f"batch index {index} out of range for {len(self)} batches.")
+        rows = epoch_rows[index * self.batch_size : (index + 1) * self.batch_size]
+        # rows are ascending within the batch (see draw_epoch), so synthetic ones come last
+        n_samples = self._codes.size
+        if synthetic is None or rows[-1] < n_samples:
+            x = self._take(rows)
+        else:
+            first_new = int(np.searchsorted(rows, n_samples))
+            parts = [self._take(rows[:first_new]), synthetic[rows[first_new:] - n_samples]]
+            x = np.concatenate(parts) if first_new else parts[1]
+        y = row_codes[rows]
+        if self._row_weight is None and self._class_weights is None:
+            return x, y
+        return x, y, self._batch_weights(rows, y, weighted)
+
+    def _take(self, rows: np.ndarray) -> np.ndarray:
+        x = self._X[rows]
+        return x.toarray() if self._sparse else np.asarray(x)
+
+    def on_epoch_begin(self) -> None:
+        self._in_epoch = True
+
+    def on_epoch_end(self) -> None:
+        # Keras also calls on_epoch_end once before the first epoch of every fit; only the end
+        # of an epoch that began advances the draw, so epoch_ counts epochs actually trained.
+        if self._in_epoch:
+            self._in_epoch = False
+            # Keras has stopped fetching batches: free this epoch's arrays before drawing the
+            # next, so the two never coexist (a sampler's own temporaries come on top).
+            self._state = None
+            self.set_epoch(self.epoch_ + 1)
+
+    # -- derived feeds -----------------------------------------------------------------------
+    @property
+    def epoch_indices_(self) -> np.ndarray:
+        return self._state[0]
+
+    def replace(self, **changes) -> BalancedDataset:
+        """A new feed over the same (already converted) data with some parameters changed.
+
+        Cheap: nothing is copied, so e.g. classifier re-training (cRT) on class-balanced
+        batches is ``feed.replace(batch_sampling="class", sampler=None, class_weight=None)``.
+        """
+        params = {
+            "sampler": self.sampler, "batch_sampling": self.batch_sampling,
+            "batch_size": self.batch_size, "sample_weight": self._row_weight,
+            "class_weight": self.class_weight,
+            "class_weight_from_epoch": self.class_weight_from_epoch, "epochs": self.epochs,
+            "shuffle": self.shuffle, "random_state": self.random_state,
+            **self._pydataset_kwargs,
+        }  # fmt: skip
+        unknown = sorted(set(changes) - set(params) - set(_PYDATASET_KWARGS))
+        if unknown:
+            raise TypeError(f"replace() got unknown parameter(s) {unknown}; use {sorted(params)}.")
+        params.update(changes)
+        if params["class_weight"] is None and "class_weight_from_epoch" not in changes:
+            params["class_weight_from_epoch"] = 0  # nothing left to defer
+        return type(self)(self._X, self._labels, **params)
