@@ -1,0 +1,143 @@
+"""Building the network behind :class:`~skbalance.keras.KerasBalancedClassifier`.
+
+One home for everything that turns the estimator's ``model`` parameter into a fresh Keras
+model that outputs logits: the default MLP, cloning a user's model, seeding the build, and
+detecting (and removing) a final softmax/sigmoid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+from collections.abc import Callable, Iterator, Sequence
+
+import keras
+import numpy as np
+
+__all__ = ["build_network", "check_network_output", "seeded_build"]
+
+_PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
+
+
+@contextlib.contextmanager
+def seeded_build(seed: int) -> Iterator[None]:
+    """Seed Keras' unseeded initializers and dropout layers from ``seed``, then restore.
+
+    Keras 3 gives every initializer or ``SeedGenerator`` created with ``seed=None`` a seed drawn
+    from Python's global :mod:`random` module (``keras.random.make_default_seed``). Seeding that
+    module while the network is built makes any model - ours, a user's callable, a clone of a
+    user's instance - reproducible, without ``keras.utils.set_random_seed``, which would also
+    reseed NumPy and TensorFlow globally. The Python RNG state is restored on exit, so the
+    caller's ``random`` sequence is unchanged.
+    """
+    saved_state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(saved_state)
+
+
+def _default_mlp(
+    input_shape: tuple[int, ...], n_outputs: int, hidden_units: Sequence[int], dropout: float
+) -> keras.Model:
+    inputs = keras.Input(shape=input_shape)
+    # Images or sequences reach the default network too: it sees them as flat feature vectors.
+    hidden = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
+    for units in hidden_units:
+        hidden = keras.layers.Dense(units, activation="relu")(hidden)
+        if dropout > 0:
+            hidden = keras.layers.Dropout(dropout)(hidden)
+    logits = keras.layers.Dense(n_outputs, name="logits")(hidden)
+    return keras.Model(inputs, logits, name="balanced_mlp")
+
+
+def _activation_name(layer) -> str | None:
+    """Name of the activation a layer applies last, or None when it is not a known one."""
+    if isinstance(layer, keras.layers.Softmax):
+        return "softmax"
+    activation = getattr(layer, "activation", None)
+    if activation is None:
+        return None
+    name = getattr(activation, "__name__", None) or str(activation)
+    return name if name in _PROBABILITY_ACTIVATIONS else None
+
+
+def _strip_probability_activation(model: keras.Model) -> tuple[keras.Model, str | None]:
+    """Return ``(model, removed)``: the same network emitting logits, and what was removed.
+
+    A final ``softmax``/``sigmoid`` would make the logit-based losses and ``decision_function``
+    silently wrong, so it is removed: on a layer that has an ``activation`` attribute (Dense,
+    Conv, Activation, ...) it is set to linear; a ``Softmax`` layer is cut off.
+    """
+    if not model.layers:
+        return model, None
+    last = model.layers[-1]
+    removed = _activation_name(last)
+    if removed is None:
+        return model, None
+    if isinstance(last, keras.layers.Softmax) or isinstance(last, keras.layers.Activation):
+        # A pure activation layer: the logits are its input.
+        if isinstance(model, keras.Sequential):
+            return keras.Sequential(model.layers[:-1], name=model.name), removed
+        return keras.Model(model.input, last.input, name=model.name), removed
+    last.activation = keras.activations.linear
+    return model, removed
+
+
+def build_network(
+    model,
+    *,
+    input_shape: tuple[int, ...],
+    n_classes: int,
+    hidden_units: Sequence[int],
+    dropout: float,
+    seed: int,
+) -> tuple[keras.Model, str | None]:
+    """Return ``(network, removed_activation)``: a fresh, untrained network that outputs logits.
+
+    ``model`` is the estimator's parameter: None (default MLP with ``n_classes`` logits), a
+    callable ``model(input_shape, n_classes)``, or a ``keras.Model`` instance, which is cloned
+    with fresh weights (the user's object is never trained).
+    """
+    with seeded_build(seed):
+        if model is None:
+            network = _default_mlp(input_shape, n_classes, hidden_units, dropout)
+        elif isinstance(model, keras.Model):
+            network = keras.models.clone_model(model)
+        elif isinstance(model, Callable):
+            network = model(input_shape, n_classes)
+            if not isinstance(network, keras.Model):
+                raise TypeError(
+                    "model(input_shape, n_classes) must return a keras.Model; "
+                    f"it returned {type(network).__name__}."
+                )
+        else:  # pragma: no cover - excluded by _parameter_constraints
+            raise TypeError(f"model must be None, a callable or a keras.Model; got {model!r}.")
+    return _strip_probability_activation(network)
+
+
+def check_network_output(network: keras.Model, sample: np.ndarray, n_classes: int) -> int:
+    """Run ``network`` on a few rows and return its number of output units.
+
+    Raises a ValueError when the output does not have one unit per class (or one unit for a
+    binary problem), or when it looks like probabilities although no final softmax/sigmoid
+    could be found - a softmax inside a custom layer, say - which would be silently wrong.
+    """
+    output = keras.ops.convert_to_numpy(network(sample, training=False))
+    allowed_units = {n_classes, 1} if n_classes == 2 else {n_classes}
+    n_allowed = str(n_classes) if n_classes > 2 else "2 (or 1)"
+    if output.ndim != 2 or output.shape[1] not in allowed_units:
+        raise ValueError(
+            f"The model must output logits of shape (n_rows, {n_allowed}) for the {n_classes} "
+            f"classes in y; it output shape {output.shape[1:]} per batch. Give the last layer "
+            f"{n_classes} units and no activation."
+        )
+    n_outputs = output.shape[1]
+    if n_outputs > 1 and np.all(output >= 0) and np.allclose(output.sum(axis=1), 1.0, atol=1e-5):
+        raise ValueError(
+            "The model's outputs are non-negative and each row sums to 1: it looks like it ends "
+            "in a softmax that could not be removed automatically. KerasBalancedClassifier "
+            "needs logits; end the model with a Dense layer without activation."
+        )
+    return n_outputs

@@ -1,0 +1,160 @@
+"""Training plumbing of :class:`~skbalance.keras.KerasBalancedClassifier`.
+
+The pieces ``fit`` assembles, each in one place: applying a sampler once, the loss for a
+``loss`` parameter, the seeded array feed, and silencing TensorFlow's false retracing warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import inspect
+import logging
+from collections.abc import Iterator
+
+import keras
+import numpy as np
+from sklearn.base import clone
+
+__all__ = [
+    "LOSSES",
+    "array_feed",
+    "check_loss_instance",
+    "make_loss",
+    "no_retracing_warning",
+    "resample_once",
+]
+
+LOSSES = ("cross_entropy", "focal", "logit_adjusted", "balanced_softmax", "ldam")
+_LOGIT_ONLY_LOSSES = ("logit_adjusted", "balanced_softmax", "ldam")  # need k >= 2 units
+
+
+def resample_once(sampler, X: np.ndarray, labels: np.ndarray, sample_weight, *, seed: int):
+    """Apply a clone of ``sampler`` to the training rows: ``(X, labels, sample_weight)``.
+
+    The user's sampler is never fitted. A sampler whose ``random_state`` is None gets ``seed``,
+    so the estimator's ``random_state`` makes the fit reproducible. ``sample_weight`` follows
+    the rows: through the sampler's own ``sample_weight=`` argument when it has one, else
+    through ``sample_indices_``.
+    """
+    sampler = clone(sampler) if hasattr(sampler, "get_params") else copy.deepcopy(sampler)
+    if getattr(sampler, "random_state", 0) is None:
+        sampler.set_params(random_state=seed)
+    # Samplers (imbalanced-learn's among them) take 2-D X: images are flattened for them.
+    flat = X.reshape(len(X), -1)
+    if sample_weight is None:
+        X_res, y_res = sampler.fit_resample(flat, labels)
+    elif "sample_weight" in inspect.signature(sampler.fit_resample).parameters:
+        X_res, y_res, sample_weight = sampler.fit_resample(
+            flat, labels, sample_weight=sample_weight
+        )
+    else:
+        X_res, y_res = sampler.fit_resample(flat, labels)
+        if not hasattr(sampler, "sample_indices_"):
+            raise ValueError(
+                f"sample_weight cannot follow the rows made by {type(sampler).__name__}: it "
+                "takes no sample_weight and exposes no sample_indices_. Use a row-selecting "
+                "sampler, or fit without sample_weight."
+            )
+        sample_weight = sample_weight[sampler.sample_indices_]
+    y_res = np.asarray(y_res)
+    unknown = np.setdiff1d(y_res, labels)
+    if unknown.size:
+        raise ValueError(
+            f"The sampler returned labels {unknown.tolist()} that are not in y; a sampler "
+            "must keep the original labels."
+        )
+    X_res = np.asarray(X_res, dtype=np.float32).reshape((-1, *X.shape[1:]))
+    return X_res, y_res, sample_weight
+
+
+def check_loss_instance(loss) -> None:
+    """Reject a Keras loss instance that expects probabilities: the network outputs logits."""
+    if isinstance(loss, keras.losses.Loss) and getattr(loss, "from_logits", None) is False:
+        raise ValueError(
+            f"loss={loss!r} expects probabilities (from_logits=False), but the network "
+            "outputs logits; create it with from_logits=True."
+        )
+
+
+def make_loss(
+    loss, n_outputs: int, class_counts: np.ndarray, *, gamma: float, alpha, tau: float
+) -> keras.losses.Loss:
+    """The Keras loss for the ``loss`` parameter and a network with ``n_outputs`` logit units.
+
+    ``class_counts`` (rows per class, in class-index order) are the training rows' counts.
+    """
+    from skbalance.keras import losses
+
+    if isinstance(loss, keras.losses.Loss):
+        check_loss_instance(loss)
+        return copy.deepcopy(loss)  # never share (or let Keras mutate) the user's object
+    if n_outputs == 1 and loss in _LOGIT_ONLY_LOSSES:
+        raise ValueError(
+            f"loss={loss!r} needs one output unit per class; the model has a single unit. "
+            "Give its last layer 2 units, or use 'cross_entropy' or 'focal'."
+        )
+    counts = class_counts.astype(float).tolist()
+    if loss == "cross_entropy":
+        if n_outputs == 1:
+            return keras.losses.BinaryCrossentropy(from_logits=True)
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    if loss == "focal":
+        return losses.FocalLoss(gamma=gamma, alpha=alpha, from_logits=True)
+    if loss == "logit_adjusted":
+        return losses.LogitAdjustedLoss(counts, tau=tau)
+    if loss == "balanced_softmax":
+        return losses.BalancedSoftmaxLoss(counts)
+    return losses.LDAMLoss(counts)
+
+
+class _RetracingWarningFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def no_retracing_warning() -> Iterator[None]:
+    """Hide TensorFlow's "N out of the last M calls ... triggered retracing" during a fit.
+
+    Every fit builds a new network and so traces a new training function once; after five
+    fits in a process (a grid search) TensorFlow mistakes that for retracing one function and
+    logs a warning - output the user did not ask for. Other TensorFlow messages pass through.
+    """
+    tf_logger = logging.getLogger("tensorflow")
+    quiet = _RetracingWarningFilter()
+    tf_logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        tf_logger.removeFilter(quiet)
+
+
+def array_feed(X, targets, weights, *, batch_size: int, seed: int):
+    """A shuffled batch feed over in-memory arrays, seeded, reshuffled every epoch.
+
+    Shuffles row indices and gathers whole batches (as Keras' own array adapter does), but
+    with an op-level seed, so ``random_state`` fixes the order without TensorFlow's global
+    seed. Other backends get the arrays and Keras' own (unseeded) shuffling.
+    """
+    arrays = (X, targets) if weights is None else (X, targets, weights)
+    if keras.backend.backend() != "tensorflow":  # pragma: no cover - TensorFlow in CI
+        return arrays
+    import tensorflow as tf
+
+    # convert_to_tensor may share an aligned float32 buffer instead of copying it
+    tensors = tuple(tf.convert_to_tensor(array) for array in arrays)
+
+    # Plain TensorFlow ops: AutoGraph has nothing to convert (and would log when it cannot
+    # read the source, e.g. from a zip-imported package).
+    @tf.autograph.experimental.do_not_convert
+    def gather_batch(rows):
+        return tuple(tf.gather(tensor, rows) for tensor in tensors)
+
+    return (
+        tf.data.Dataset.range(len(X))
+        .shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size)
+        .map(gather_batch)
+        .prefetch(tf.data.AUTOTUNE)
+    )
