@@ -1,0 +1,242 @@
+"""The result of :func:`skbalance.compare.compare_strategies`: leaderboard, JSON and plot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ComparisonResult"]
+
+_BASELINE = "none"
+
+
+def _plain(value):
+    """A JSON-friendly Python scalar for a NumPy scalar or a label."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+@dataclass
+class ComparisonResult:
+    """What :func:`~skbalance.compare.compare_strategies` found.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The leaderboard, one row per strategy (index), best first by ``primary_metric``:
+        ``<metric>_mean`` and ``<metric>_std`` over folds for every metric, ``fit_time_mean``
+        and ``fit_time_std`` (seconds per fit), and ``description``.
+    fold_scores : DataFrame
+        Every metric, fit and score time for every (strategy, fold).
+    per_class_recall : DataFrame
+        Mean recall of every class (columns) for every strategy (rows, leaderboard order).
+    primary_metric : str
+        The metric that ranks the leaderboard (the first in ``scoring``).
+    best_ : str
+        The name of the best strategy.
+    classes, positive_label, n_splits
+        The classes of ``y``, the class of interest and the number of folds.
+    skipped, failures : dict
+        Presets that were not offered (name -> why) and strategies that raised (name -> error).
+    estimators : dict
+        Every strategy's configured, unfitted estimator (name -> estimator): fit
+        ``result.estimators[result.best_]`` on all your data to use the winner.
+    """
+
+    table: pd.DataFrame
+    fold_scores: pd.DataFrame
+    per_class_recall: pd.DataFrame
+    metrics: list
+    classes: np.ndarray
+    positive_label: object
+    n_splits: int
+    skipped: dict = field(default_factory=dict)
+    failures: dict = field(default_factory=dict)
+    estimators: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_folds(
+        cls,
+        folds,
+        *,
+        metrics,
+        classes,
+        positive_label,
+        descriptions,
+        skipped,
+        failures,
+        n_splits,
+        estimators,
+    ):
+        grouped = folds.groupby("strategy", sort=False)
+        columns = {}
+        for metric in [*metrics, "fit_time"]:
+            columns[f"{metric}_mean"] = grouped[metric].mean()
+            columns[f"{metric}_std"] = grouped[metric].std(ddof=0)
+        table = pd.DataFrame(columns)
+        table["description"] = [descriptions[name] for name in table.index]
+        # Stable sort: ties keep the order the strategies were given in.
+        table = table.sort_values(f"{metrics[0]}_mean", ascending=False, kind="stable")
+        table.index.name = "strategy"
+
+        recall_columns = [f"_recall_{i}" for i in range(len(classes))]
+        per_class = grouped[recall_columns].mean().loc[table.index]
+        per_class.columns = pd.Index(list(classes), name="class")
+        fold_scores = folds.drop(columns=recall_columns).set_index(["strategy", "fold"])
+        return cls(
+            table=table,
+            fold_scores=fold_scores,
+            per_class_recall=per_class,
+            metrics=list(metrics),
+            classes=np.asarray(classes),
+            positive_label=positive_label,
+            n_splits=n_splits,
+            skipped=dict(skipped),
+            failures=dict(failures),
+            estimators=dict(estimators),
+        )
+
+    @property
+    def primary_metric(self) -> str:
+        return self.metrics[0]
+
+    @property
+    def best_(self) -> str:
+        return str(self.table.index[0])
+
+    @property
+    def recommendation(self) -> str:
+        """One line: which strategy to use, by how much it beats no balancing, how sure."""
+        metric = self.primary_metric
+        best = self.table.iloc[0]
+        score = f"{metric} {best[f'{metric}_mean']:.3f} ± {best[f'{metric}_std']:.3f}"
+        if self.best_ == _BASELINE:
+            return (
+                f"No balancing needed: plain training ('{_BASELINE}') scored best ({score}) "
+                f"over {self.n_splits} folds."
+            )
+        line = f"Use '{self.best_}' ({best['description']}): {score}"
+        if _BASELINE in self.table.index:
+            base = self.table.loc[_BASELINE]
+            gain = best[f"{metric}_mean"] - base[f"{metric}_mean"]
+            line += f", {gain:+.3f} over no balancing"
+            noise = max(best[f"{metric}_std"], base[f"{metric}_std"])
+            if gain <= noise:
+                line += " (within the fold-to-fold spread: confirm with more folds or data)"
+        recall = self.per_class_recall.loc[self.best_, self.positive_label]
+        line += f"; recall of class {self.positive_label!r}: {recall:.3f}"
+        if _BASELINE in self.table.index:
+            line += f" (none: {self.per_class_recall.loc[_BASELINE, self.positive_label]:.3f})"
+        return line + "."
+
+    def display_table(self) -> pd.DataFrame:
+        """The leaderboard as text cells: ``mean ± std`` per metric and the fit time."""
+        shown = pd.DataFrame(index=self.table.index)
+        for metric in self.metrics:
+            mean, std = self.table[f"{metric}_mean"], self.table[f"{metric}_std"]
+            shown[metric] = [f"{m:.3f} ± {s:.3f}" for m, s in zip(mean, std, strict=True)]
+        shown["fit time (s)"] = [f"{t:.1f}" for t in self.table["fit_time_mean"]]
+        return shown
+
+    def to_dict(self) -> dict:
+        """The leaderboard as plain JSON-serialisable data (what ``--json`` writes)."""
+        leaderboard = []
+        for rank, (name, row) in enumerate(self.table.iterrows(), start=1):
+            folds = self.fold_scores.loc[name]
+            leaderboard.append(
+                {
+                    "rank": rank,
+                    "strategy": name,
+                    "description": row["description"],
+                    "metrics": {
+                        metric: {
+                            "mean": _plain(row[f"{metric}_mean"]),
+                            "std": _plain(row[f"{metric}_std"]),
+                            "folds": [_plain(v) for v in folds[metric]],
+                        }
+                        for metric in self.metrics
+                    },
+                    "fit_time": {
+                        "mean": _plain(row["fit_time_mean"]),
+                        "std": _plain(row["fit_time_std"]),
+                    },
+                    "per_class_recall": {
+                        str(_plain(label)): _plain(value)
+                        for label, value in self.per_class_recall.loc[name].items()
+                    },
+                }
+            )
+        return {
+            "primary_metric": self.primary_metric,
+            "best": self.best_,
+            "recommendation": self.recommendation,
+            "classes": [_plain(c) for c in self.classes],
+            "positive_label": _plain(self.positive_label),
+            "n_splits": self.n_splits,
+            "leaderboard": leaderboard,
+            "skipped": dict(self.skipped),
+            "failures": dict(self.failures),
+        }
+
+    def plot(self, path=None):
+        """Bar chart of the metrics (mean ± std) and a per-class recall heat map.
+
+        Needs matplotlib (``pip install 'skbalance[plot]'``). Returns the figure; with ``path``
+        it is also saved there (PNG, SVG or PDF by the file's extension).
+        """
+        try:
+            import matplotlib
+
+            if path is not None:
+                matplotlib.use("Agg")  # no display needed to write a file
+            import matplotlib.pyplot as plt
+        except ImportError:
+            raise ImportError(
+                "plotting needs matplotlib, an optional dependency: "
+                "pip install 'skbalance[plot]' (or pip install matplotlib)"
+            ) from None
+        names = list(self.table.index)
+        n_classes = len(self.classes)
+        fig, (bars, heat) = plt.subplots(
+            1,
+            2,
+            figsize=(7 + 0.5 * len(names) + 0.4 * n_classes, 2.2 + 0.45 * len(names)),
+            gridspec_kw={"width_ratios": [1.2, max(1.0, 0.12 * n_classes)]},
+        )
+        height = 0.8 / len(self.metrics)
+        positions = np.arange(len(names))
+        for i, metric in enumerate(self.metrics):
+            bars.barh(
+                positions + i * height - 0.4 + height / 2,
+                self.table[f"{metric}_mean"],
+                height=height,
+                xerr=self.table[f"{metric}_std"],
+                label=metric,
+                capsize=2,
+            )
+        bars.set_yticks(positions, names)
+        bars.invert_yaxis()
+        bars.set_xlabel(f"score (mean ± std over {self.n_splits} folds)")
+        bars.set_xlim(0, 1.05)
+        bars.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=min(3, len(self.metrics)),
+            fontsize="small",
+            frameon=False,
+        )
+        image = heat.imshow(self.per_class_recall.to_numpy(), vmin=0, vmax=1, cmap="viridis")
+        heat.set_xticks(range(n_classes), [str(c) for c in self.classes], rotation=90)
+        heat.set_yticks(positions, names)
+        heat.set_title("recall per class")
+        fig.colorbar(image, ax=heat, fraction=0.046)
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path, dpi=120)
+            plt.close(fig)
+        return fig

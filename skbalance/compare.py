@@ -1,0 +1,388 @@
+"""Compare balancing strategies on one data set with honest cross-validation.
+
+"Should I balance, and how?" depends on the data and on which class matters.
+:func:`compare_strategies` cross-validates a set of strategies (named presets over
+``KerasBalancedClassifier``, or the user's own estimators) on the *same* stratified folds and
+returns a leaderboard. The command line front end is ``python -m skbalance compare``.
+"""
+
+from __future__ import annotations
+
+import numbers
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import average_precision_score, get_scorer, get_scorer_names, make_scorer
+from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.utils import check_random_state
+
+from skbalance._labels import encode_labels
+from skbalance._presets import STRATEGIES, resolve_strategy
+from skbalance._report import ComparisonResult
+from skbalance.metrics import geometric_mean_scorer, make_class_recall_scorer
+
+__all__ = ["compare_strategies", "ComparisonResult", "STRATEGIES"]
+
+DEFAULT_SCORING = ("balanced_accuracy", "f1_macro", "geometric_mean")
+_OWN_SCORERS = {"geometric_mean": geometric_mean_scorer}
+
+
+@dataclass
+class _Plan:
+    estimators: dict = field(default_factory=dict)  # name -> unfitted estimator
+    descriptions: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)  # preset name -> why it is not offered
+
+
+def _final_step(estimator):
+    """``(prefix, classifier)``: the step of a (nested) Pipeline that strategies configure."""
+    prefix = ""
+    while hasattr(estimator, "steps"):
+        name, estimator = estimator.steps[-1]
+        prefix += f"{name}__"
+    return prefix, estimator
+
+
+def _default_estimator():
+    from skbalance.keras.classifier import KerasBalancedClassifier
+
+    return KerasBalancedClassifier()
+
+
+def _resolve_scoring(scoring, classes, positive_label) -> tuple[dict, list[str]]:
+    """Scorers by name, and the names shown in the leaderboard (first = ranking metric)."""
+    if isinstance(scoring, str):
+        scoring = (scoring,)
+    if isinstance(scoring, Mapping):
+        scorers = dict(scoring)
+    else:
+        scorers = {}
+        for name in scoring:
+            if not isinstance(name, str):
+                raise TypeError(
+                    f"scoring entries must be metric names (str); got {name!r}. Pass a dict "
+                    "name -> scorer for custom scorers."
+                )
+            if name in _OWN_SCORERS:
+                scorers[name] = _OWN_SCORERS[name]
+                continue
+            try:
+                scorers[name] = get_scorer(name)
+            except ValueError:
+                raise ValueError(
+                    f"unknown metric {name!r} in scoring; use 'geometric_mean' or a "
+                    f"scikit-learn scorer name such as 'balanced_accuracy', 'f1_macro', "
+                    f"'roc_auc_ovr' (all: sklearn.metrics.get_scorer_names())."
+                ) from None
+    if not scorers:
+        raise ValueError("scoring is empty; name at least one metric, e.g. 'balanced_accuracy'.")
+    if len(classes) == 2 and not (isinstance(scoring, Mapping) and "average_precision" in scoring):
+        # scikit-learn's "average_precision" assumes label 1 is positive (and fails on string
+        # labels): score the class the user cares about instead.
+        scorers["average_precision"] = make_scorer(
+            average_precision_score,
+            response_method=("decision_function", "predict_proba"),
+            pos_label=positive_label,
+        )
+    scorers[f"recall[{positive_label}]"] = make_class_recall_scorer(positive_label)
+    shown = list(scorers)
+    for index, label in enumerate(classes):
+        scorers[f"_recall_{index}"] = make_class_recall_scorer(label)
+    return scorers, shown
+
+
+def _check_folds(cv, random_state, codes, classes):
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        if cv < 2:
+            raise ValueError(f"cv must be at least 2 folds; got {cv}.")
+        counts = np.bincount(codes, minlength=len(classes))
+        rarest = int(np.argmin(counts))
+        label, count = classes.tolist()[rarest], int(counts[rarest])
+        if count < 2:
+            raise ValueError(
+                f"class {label!r} has only 1 row; cross-validation needs at least 2 rows of "
+                "every class. Remove it or add rows."
+            )
+        if count < cv:
+            raise ValueError(
+                f"class {label!r} has only {count} rows, fewer than the {cv} cross-validation "
+                f"folds (every fold needs one); use cv={count} or fewer, or add rows of that class."
+            )
+        cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+    elif isinstance(cv, str) or not hasattr(cv, "split"):
+        raise TypeError(f"cv must be a number of folds or a CV splitter; got {cv!r}.")
+    # Materialised once: every strategy is scored on exactly the same folds.
+    splits = list(cv.split(np.zeros((len(codes), 1)), codes))
+    min_train_count = min(
+        int(np.bincount(codes[train], minlength=len(classes)).min()) for train, _ in splits
+    )
+    return splits, min_train_count
+
+
+def _plan(strategies, estimator, min_train_count, seed) -> _Plan:
+    plan = _Plan()
+    if isinstance(strategies, Mapping):
+        for name, candidate in strategies.items():
+            if not hasattr(candidate, "fit"):
+                raise TypeError(
+                    f"strategies[{name!r}] must be an estimator with fit/predict; got "
+                    f"{type(candidate).__name__}."
+                )
+            plan.estimators[str(name)] = candidate
+            plan.descriptions[str(name)] = "user estimator"
+        return plan
+    if isinstance(strategies, str):
+        strategies = [strategies]
+    requested = list(STRATEGIES) if strategies is None else list(strategies)
+    unknown = [name for name in requested if name not in STRATEGIES]
+    if unknown:
+        raise ValueError(
+            f"unknown strategy {', '.join(map(repr, unknown))}; choose from "
+            f"{', '.join(STRATEGIES)} (or pass a dict name -> estimator)."
+        )
+    base = _default_estimator() if estimator is None else estimator
+    prefix, classifier = _final_step(base)
+    params = classifier.get_params(deep=False)
+    for name in requested:
+        settings, reason = resolve_strategy(
+            STRATEGIES[name], params, min_train_count=min_train_count, random_state=seed
+        )
+        if reason is not None:
+            plan.skipped[name] = reason
+            continue
+        configured = clone(base)
+        if "random_state" in params and params["random_state"] is None:
+            settings["random_state"] = seed  # same initial weights for every strategy
+        configured.set_params(**{prefix + key: value for key, value in settings.items()})
+        plan.estimators[name] = configured
+        plan.descriptions[name] = STRATEGIES[name].description
+    if strategies is not None and plan.skipped:
+        name, reason = next(iter(plan.skipped.items()))
+        raise ValueError(f"strategy {name!r} cannot run here: {reason}.")
+    if not plan.estimators:
+        raise ValueError(
+            "no strategy can run with this estimator: "
+            + "; ".join(f"{n}: {r}" for n, r in plan.skipped.items())
+        )
+    return plan
+
+
+class _Progress:
+    """A progress bar on stderr (rich if installed, plain lines otherwise)."""
+
+    def __init__(self, total: int, verbose: int):
+        self.verbose, self.total, self.bar = verbose, total, None
+        if verbose <= 0:
+            return
+        try:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        except ImportError:
+            return
+        self.bar = Progress(
+            TextColumn("{task.description:<34}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=verbose < 2,
+        )
+        self.task = self.bar.add_task("cross-validating", total=total)
+        self.bar.start()
+
+    def step(self, name: str, done: int):
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"cross-validating {name}", completed=done)
+        elif self.verbose > 0:
+            print(f"[{done + 1}/{self.total}] cross-validating {name}", file=sys.stderr)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.total, description="done")
+            self.bar.stop()
+
+
+@dataclass
+class _CheckedData:
+    classes: np.ndarray
+    positive_label: object
+    seed: int
+    splits: list
+    min_train_count: int
+
+
+def check_comparison_data(X, y, *, cv=5, positive_label=None, random_state=None) -> _CheckedData:
+    """Validate what :func:`compare_strategies` needs of the data, without fitting anything.
+
+    The command line calls it before it imports TensorFlow, so that bad input fails in a
+    second. Raises ``ValueError`` for a one-class target, a class with fewer rows than folds,
+    an unknown ``positive_label`` or mismatched lengths.
+    """
+    classes, codes = encode_labels(y)
+    n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
+    if n_rows != len(codes):
+        raise ValueError(f"X has {n_rows} rows but y has {len(codes)} labels; they must match.")
+    if len(classes) < 2:
+        raise ValueError(
+            f"y has a single class ({classes.tolist()!r}); there is nothing to balance. "
+            "A classification target needs at least 2 classes."
+        )
+    if positive_label is None:
+        positive_label = classes[int(np.argmin(np.bincount(codes)))]
+    elif positive_label not in classes.tolist():
+        raise ValueError(
+            f"positive_label={positive_label!r} is not a class of y; the classes are "
+            f"{classes.tolist()!r}."
+        )
+    positive_label = positive_label.item() if hasattr(positive_label, "item") else positive_label
+    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    splits, min_train_count = _check_folds(cv, seed, codes, classes)
+    return _CheckedData(classes, positive_label, seed, splits, min_train_count)
+
+
+def compare_strategies(
+    X,
+    y,
+    *,
+    strategies: Sequence[str] | Mapping | None = None,
+    estimator=None,
+    cv=5,
+    scoring=DEFAULT_SCORING,
+    positive_label=None,
+    n_jobs: int | None = None,
+    random_state=None,
+    on_error: str = "raise",
+    verbose: int = 0,
+) -> ComparisonResult:
+    """Cross-validate balancing strategies on the same folds and rank them.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, ...)
+        Features, as the estimators accept them (use a ``Pipeline`` as ``estimator`` for
+        preprocessing).
+    y : array-like of shape (n_samples,)
+        Labels of any type.
+    strategies : list of str, dict name -> estimator, or None, default=None
+        Preset names from :data:`STRATEGIES` (None: every preset the estimator supports; a
+        preset it cannot run is listed in ``result.skipped``), or your own estimators.
+    estimator : estimator, default=None
+        The base estimator the presets configure with ``set_params``; a ``Pipeline`` whose last
+        step is the classifier also works. None: ``KerasBalancedClassifier()``. The base keeps
+        its network and training settings; each preset sets all balancing parameters.
+    cv : int or CV splitter, default=5
+        Number of stratified, shuffled folds, or a splitter. Every strategy sees the same folds.
+    scoring : sequence of str or dict name -> scorer, default=DEFAULT_SCORING
+        ``("balanced_accuracy", "f1_macro", "geometric_mean")`` by default.
+        Metrics; the first ranks the leaderboard. ``"geometric_mean"`` is
+        :func:`skbalance.metrics.geometric_mean_score`; other names are scikit-learn scorers.
+        Always added: the recall of ``positive_label`` and, for two classes, its average
+        precision; the recall of every class is kept in ``result.per_class_recall``.
+    positive_label : label, default=None
+        The class you care most about; None picks the rarest class.
+    n_jobs : int, default=None
+        Folds fitted in parallel (``cross_validate``'s ``n_jobs``).
+    random_state : None, int or RandomState, default=None
+        Seeds the folds, the presets' samplers and (when the base estimator's own
+        ``random_state`` is None) the estimator, the same for every strategy.
+    on_error : {"raise", "skip"}, default="raise"
+        What a failing strategy does: stop the comparison, or be listed in
+        ``result.failures`` and left out of the leaderboard.
+    verbose : int, default=0
+        0 silent; 1 a progress bar on stderr; 2 also keeps the bar when done.
+
+    Returns
+    -------
+    result : :class:`ComparisonResult`
+        ``table`` (the leaderboard), ``fold_scores``, ``per_class_recall``, ``best_``,
+        ``recommendation``, ``to_dict()``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skbalance.compare import compare_strategies
+    >>> X, y = make_classification(300, weights=[0.9], random_state=0)
+    >>> result = compare_strategies(  # presets that only set class_weight suit any classifier
+    ...     X, y, strategies=["none", "balanced_weights"], estimator=LogisticRegression(),
+    ...     cv=3, random_state=0,
+    ... )
+    >>> sorted(result.table.index)
+    ['balanced_weights', 'none']
+    >>> result.positive_label  # the rarest class, unless you say otherwise
+    1
+    >>> result.table.columns[:2].tolist()
+    ['balanced_accuracy_mean', 'balanced_accuracy_std']
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
+    checked = check_comparison_data(
+        X, y, cv=cv, positive_label=positive_label, random_state=random_state
+    )
+    classes, positive_label, seed = checked.classes, checked.positive_label, checked.seed
+    splits, min_train_count = checked.splits, checked.min_train_count
+    scorers, shown = _resolve_scoring(scoring, classes, positive_label)
+    plan = _plan(strategies, estimator, min_train_count, seed)
+
+    fold_rows, failures = [], {}
+    progress = _Progress(len(plan.estimators), verbose)
+    try:
+        for done, (name, candidate) in enumerate(plan.estimators.items()):
+            progress.step(name, done)
+            start = time.perf_counter()
+            try:
+                scores = cross_validate(
+                    candidate,
+                    X,
+                    y,
+                    cv=splits,
+                    scoring=scorers,
+                    n_jobs=n_jobs,
+                    error_score="raise",
+                )
+            except Exception as exc:
+                if on_error == "raise":
+                    raise RuntimeError(f"strategy {name!r} failed: {exc}") from exc
+                failures[name] = f"{type(exc).__name__}: {exc}"
+                continue
+            wall = time.perf_counter() - start
+            for fold in range(len(splits)):
+                row = {"strategy": name, "fold": fold}
+                row.update(
+                    {
+                        key[5:]: values[fold]
+                        for key, values in scores.items()
+                        if key.startswith("test_")
+                    }
+                )
+                row["fit_time"] = scores["fit_time"][fold]
+                row["score_time"] = scores["score_time"][fold]
+                row["wall_time"] = wall / len(splits)
+                fold_rows.append(row)
+    finally:
+        progress.close()
+    if not fold_rows:
+        raise RuntimeError(
+            "every strategy failed: " + "; ".join(f"{n}: {m}" for n, m in failures.items())
+        )
+    return ComparisonResult.from_folds(
+        pd.DataFrame(fold_rows),
+        metrics=shown,
+        classes=classes,
+        positive_label=positive_label,
+        descriptions=plan.descriptions,
+        skipped=plan.skipped,
+        failures=failures,
+        n_splits=len(splits),
+        estimators=plan.estimators,
+    )
+
+
+def available_metrics() -> list[str]:
+    """Names accepted in ``scoring``: ``"geometric_mean"`` plus scikit-learn's scorers."""
+    return sorted({*_OWN_SCORERS, *get_scorer_names()})
