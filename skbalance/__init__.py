@@ -19,6 +19,10 @@ _LAZY = {
     "Pipeline": "skbalance.pipeline",
     "make_pipeline": "skbalance.pipeline",
     "ResampledClassifier": "skbalance.pipeline",
+    "compare_strategies": "skbalance.compare",
+    "make_long_tailed": "skbalance.datasets",
+    "load_digits_long_tailed": "skbalance.datasets",
+    "geometric_mean_score": "skbalance.metrics",
     # Keras (imports TensorFlow on first access)
     "KerasBalancedClassifier": "skbalance.keras",
     "BalancedDataset": "skbalance.keras",

@@ -5,7 +5,15 @@ import sys
 
 import pytest
 
-NON_KERAS_MODULES = ["skbalance", "skbalance.sampling", "skbalance.pipeline", "skbalance.weights"]
+NON_KERAS_MODULES = [
+    "skbalance",
+    "skbalance.sampling",
+    "skbalance.pipeline",
+    "skbalance.weights",
+    "skbalance.datasets",
+    "skbalance.metrics",
+    "skbalance.compare",
+]
 
 
 @pytest.mark.parametrize("module", NON_KERAS_MODULES)
@@ -24,3 +32,15 @@ def test_unknown_top_level_name_is_attribute_error():
 
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         skbalance.nope  # noqa: B018
+
+
+def test_lazy_names_resolve_to_their_home_module():
+    import skbalance
+    from skbalance.compare import compare_strategies
+    from skbalance.pipeline import ResampledClassifier
+    from skbalance.weights import compute_class_weight
+
+    assert skbalance.compare_strategies is compare_strategies
+    assert skbalance.ResampledClassifier is ResampledClassifier
+    assert skbalance.compute_class_weight is compute_class_weight
+    assert "KerasBalancedClassifier" in dir(skbalance)
