@@ -159,6 +159,10 @@ def test_focal_and_tau_parameters_reach_the_loss():
     assert clf.model_.loss.get_config()["gamma"] == 0.5
     clf.set_params(loss="logit_adjusted", tau=0.3).fit(X, y)
     assert clf.model_.loss.tau == 0.3
+    # LDAM on the ordinary (not cosine) logits these networks produce: scale 1, not the
+    # paper's 30 (which is for normalised logits).
+    clf.set_params(loss="ldam").fit(X, y)
+    assert clf.model_.loss.scale == 1.0 and clf.model_.loss.max_margin == 0.5
 
 
 def test_keras_loss_instance_needs_logits():
