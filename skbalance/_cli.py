@@ -156,19 +156,21 @@ def _run(args) -> int:
         random_state=args.seed,
     )
     estimator = Pipeline([("preprocess", _preprocessor(X)), ("classifier", classifier)])
-    result = compare_strategies(
-        X,
-        y,
-        strategies=args.strategies,
-        estimator=estimator,
-        cv=args.cv,
-        scoring=args.scoring,
-        positive_label=positive_label,
-        n_jobs=args.jobs,
-        random_state=args.seed,
-        on_error="raise" if args.debug else "skip",
-        verbose=0 if args.quiet else 1,
-    )
+    n_jobs = -1 if args.scheduler is not None and args.jobs is None else args.jobs
+    with _dask_backend(args.scheduler):
+        result = compare_strategies(
+            X,
+            y,
+            strategies=args.strategies,
+            estimator=estimator,
+            cv=args.cv,
+            scoring=args.scoring,
+            positive_label=positive_label,
+            n_jobs=n_jobs,
+            random_state=args.seed,
+            on_error="raise" if args.debug else "skip",
+            verbose=0 if args.quiet else 1,
+        )
     console = Console()
     if not console.is_terminal:  # a file or a pipe: no need to squeeze the table into 80 columns
         console = Console(width=200)
@@ -178,6 +180,30 @@ def _run(args) -> int:
     if args.plot is not None:
         result.plot(args.plot)
     return 0
+
+
+@contextlib.contextmanager
+def _dask_backend(address: str | None):
+    """Send joblib's work (the cross-validation fits) to the Dask scheduler at ``address``.
+
+    The fits then run in the scheduler's worker processes, on this machine or others; the
+    estimators travel there as their parameters (a few kB), the data once per task.
+    """
+    if address is None:
+        yield
+        return
+    import joblib
+    from distributed import Client
+
+    try:  # waits up to Dask's connect timeout (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+        client = Client(address)
+    except (OSError, TimeoutError) as exc:
+        raise CLIError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        with joblib.parallel_backend("dask"):
+            yield
+    finally:
+        client.close()
 
 
 @contextlib.contextmanager

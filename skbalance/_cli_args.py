@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="folds trained in parallel (default: 1; -1 uses every core)",
     )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="train on the workers of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(needs pip install 'dask[distributed]'); --jobs then defaults to -1, every worker",
+    )
     model = compare.add_argument_group("network")
     model.add_argument(
         "--epochs",
@@ -193,6 +199,14 @@ def check_options(args) -> None:
     for option, path in [("--json", args.json), ("--plot", args.plot)]:
         if path is not None and not Path(path).resolve().parent.is_dir():
             raise CLIError(f"{option}: the folder of {path} does not exist.")
+    if args.scheduler is not None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise CLIError(
+                "--scheduler needs Dask's distributed scheduler client: "
+                "pip install 'dask[distributed]'"
+            ) from None
     if args.plot is not None:
         try:
             import matplotlib  # noqa: F401

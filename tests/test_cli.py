@@ -23,6 +23,7 @@ OPTIONS = [
     "--cv",
     "--seed",
     "--jobs",
+    "--scheduler",
     "--epochs",
     "--batch-size",
     "--hidden-units",

@@ -10,8 +10,14 @@ import pytest
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+SKIP_MARK = "<!-- skip-tour-test:"
+
+
 def python_blocks() -> list[str]:
-    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    """The README's python blocks, minus those marked (with the reason) as not for the tour."""
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"(<!-- skip-tour-test:[^\n]*\n)?```python\n(.*?)```", text, flags=re.S)
+    return [code for mark, code in blocks if not mark]
 
 
 def test_readme_has_the_two_setup_commands():
@@ -20,6 +26,11 @@ def test_readme_has_the_two_setup_commands():
     assert 'pip install -e ".[test]" && python -m pytest -n 2' in text
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install -e ".[test]" && python -m pytest -n 2' in ci
+
+
+def test_only_marked_blocks_are_left_out_of_the_tour():
+    text = README.read_text(encoding="utf-8")
+    assert len(python_blocks()) == text.count("```python") - text.count(SKIP_MARK)
 
 
 def test_readme_python_blocks_run_in_order(tmp_path):

@@ -19,6 +19,7 @@ from sklearn.base import clone
 __all__ = [
     "LOSSES",
     "array_feed",
+    "epoch_by_epoch",
     "check_loss_instance",
     "make_loss",
     "is_file_backed",
@@ -186,3 +187,29 @@ def array_feed(X, targets, weights, *, batch_size: int, seed: int):
         .map(gather_batch)
         .prefetch(tf.data.AUTOTUNE)
     )
+
+
+def epoch_by_epoch(feed):
+    """A ``tf.data.Dataset`` serving a ``keras.utils.PyDataset``'s epochs one per pass, in order.
+
+    Used under a ``tf.distribute`` strategy: Keras 3.15 then reads a ``PyDataset`` one epoch
+    ahead (measured: 3 epochs advanced a ``BalancedDataset`` to ``epoch_ == 4``), which shifts
+    the per-epoch draws against a one-device run. Keras re-creates a dataset's iterator every
+    epoch, so this generator serves exactly the batches of the feed's current epoch, then calls
+    ``on_epoch_end`` - the same sequence of draws as on one device.
+    """
+    import tensorflow as tf
+
+    first = feed[0]
+    signature = tuple(
+        tf.TensorSpec((None, *np.shape(part)[1:]), tf.as_dtype(np.asarray(part).dtype))
+        for part in first
+    )
+
+    def one_epoch():
+        feed.on_epoch_begin()
+        for index in range(len(feed)):
+            yield feed[index]
+        feed.on_epoch_end()
+
+    return tf.data.Dataset.from_generator(one_epoch, output_signature=signature)

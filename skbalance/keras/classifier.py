@@ -14,6 +14,7 @@ balanced batches, deferred re-weighting, post-hoc adjustment, classifier re-trai
 
 from __future__ import annotations
 
+import contextlib
 import math
 from numbers import Integral, Real
 from typing import NamedTuple
@@ -42,6 +43,7 @@ from skbalance.keras._training import (
     LOSSES,
     array_feed,
     check_loss_instance,
+    epoch_by_epoch,
     make_loss,
     no_retracing_warning,
     resample_once,
@@ -155,11 +157,19 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     random_state : None, int or numpy.random.RandomState, default=None
         Seeds the weight initialisation, dropout, shuffling, the validation split and the
         sampler's seed when it has none. The same int gives the same model (on CPU); a
-        ``RandomState`` is advanced by one draw per fit. Python's global ``random`` state is
-        seeded while the network is built and restored afterwards; NumPy's and TensorFlow's
-        global seeds are not touched.
+        ``RandomState`` is advanced by one draw per fit. The network's initial weights come
+        from a generator private to the building thread (other threads, e.g. a Dask worker's,
+        cannot disturb them); Python's, NumPy's and TensorFlow's global seeds are not touched.
     warm_start : bool, default=False
         Refit continues training the existing ``model_`` (same classes and features required).
+    distribution_strategy : None or tf.distribute.Strategy, default=None
+        Build, compile and train the network inside ``strategy.scope()``: e.g.
+        ``MirroredStrategy`` for the GPUs of one machine, ``MultiWorkerMirroredStrategy`` for
+        several machines. ``batch_size`` is then the *global* batch, split over the
+        ``num_replicas_in_sync`` replicas (scale it with them to keep the per-device batch).
+        ``steps_per_execution="auto"`` is 1 under a strategy (Keras 3.15 fails with more).
+        Cloned by deep copy; a strategy cannot be pickled, so set it to None before saving a
+        fitted classifier. TensorFlow backend only.
 
     Attributes
     ----------
@@ -223,6 +233,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
+        "distribution_strategy": "no_validation",  # checked in fit: needs TensorFlow's type
         **LONGTAIL_CONSTRAINTS,
     }
 
@@ -256,6 +267,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         verbose=0,
         random_state=None,
         warm_start=False,
+        distribution_strategy=None,
     ):
         self.model = model
         self.hidden_units = hidden_units
@@ -284,6 +296,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
         self.warm_start = warm_start
+        self.distribution_strategy = distribution_strategy
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -349,6 +362,30 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
         compute_class_weight(self.class_weight, y=labels, beta=self.beta)
         check_loss_instance(self.loss)
+        strategy = self._check_distribution_strategy()
+        with contextlib.nullcontext() if strategy is None else strategy.scope():
+            seeds = (build_seed, shuffle_seed, sampler_seed, head_seed)
+            self._fit_network(
+                X, codes, sample_weight, train_rows, validation_rows, continuing=continuing,
+                hidden_units=hidden_units, seeds=seeds,
+            )  # fmt: skip
+        self.posthoc_tau_ = 0.0
+        if self.posthoc_adjustment == "auto":
+            self.posthoc_tau_ = choose_posthoc_tau(
+                self._network_logits(X[validation_rows]),
+                codes[validation_rows],
+                np.log(self.class_prior_),
+            )
+        elif self.posthoc_adjustment is not None:
+            self.posthoc_tau_ = float(self.posthoc_adjustment)
+        return self
+
+    def _fit_network(
+        self, X, codes, sample_weight, train_rows, validation_rows, *, continuing, hidden_units,
+        seeds,
+    ) -> None:  # fmt: skip
+        """Build (or reuse), compile and train the network; under a strategy, in its scope."""
+        build_seed, shuffle_seed, sampler_seed, head_seed = seeds
         if continuing:
             network = self.model_
         else:
@@ -368,9 +405,12 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         if not continuing:
             self._compile(network, source)
         self.model_ = network
+        data = source.data
+        if self.distribution_strategy is not None and isinstance(data, keras.utils.PyDataset):
+            data = epoch_by_epoch(data)  # Keras would read the feed an epoch ahead
         with no_retracing_warning():
             history = network.fit(
-                source.data,
+                data,
                 epochs=self.epochs,
                 verbose=self.verbose,
                 callbacks=self._make_callbacks(has_validation=validation_data is not None),
@@ -398,16 +438,31 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 )
             self._compile(network, source)  # a warm-start refit trains every layer again
         self.class_prior_ = source.class_counts / source.class_counts.sum()
-        self.posthoc_tau_ = 0.0
-        if self.posthoc_adjustment == "auto":
-            self.posthoc_tau_ = choose_posthoc_tau(
-                self._network_logits(X[validation_rows]),
-                codes[validation_rows],
-                np.log(self.class_prior_),
+
+    def _check_distribution_strategy(self):
+        """The ``tf.distribute.Strategy`` to train under, or None; checked before any work."""
+        strategy = self.distribution_strategy
+        if strategy is None:
+            return None
+        if keras.backend.backend() != "tensorflow":
+            raise ValueError(
+                "distribution_strategy needs Keras' TensorFlow backend; the backend is "
+                f"{keras.backend.backend()!r}. Set KERAS_BACKEND=tensorflow or leave it None."
             )
-        elif self.posthoc_adjustment is not None:
-            self.posthoc_tau_ = float(self.posthoc_adjustment)
-        return self
+        import tensorflow as tf
+
+        if not isinstance(strategy, tf.distribute.Strategy):
+            raise TypeError(
+                "distribution_strategy must be a tf.distribute.Strategy (e.g. "
+                f"tf.distribute.MirroredStrategy()) or None; got {type(strategy).__name__}."
+            )
+        if self.steps_per_execution != "auto" and self.steps_per_execution > 1:
+            raise ValueError(
+                f"steps_per_execution={self.steps_per_execution} cannot be used under a "
+                "tf.distribute strategy: Keras 3.15 fails to run several steps per call under "
+                "MirroredStrategy. Use steps_per_execution='auto' (1 under a strategy) or 1."
+            )
+        return strategy
 
     def _check_hidden_units(self) -> tuple[int, ...]:
         units = tuple(np.atleast_1d(np.asarray(self.hidden_units)).tolist())
@@ -520,6 +575,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         )
 
     def _steps_per_execution(self, steps_per_epoch: int) -> int:
+        if self.steps_per_execution == "auto" and self.distribution_strategy is not None:
+            return 1  # Keras 3.15 cannot run several steps per call under a strategy
         if self.steps_per_execution == "auto":
             return min(_AUTO_STEPS_PER_EXECUTION, steps_per_epoch)
         return self.steps_per_execution

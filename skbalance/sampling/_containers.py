@@ -168,17 +168,33 @@ def _read_weight(sample_weight, n_rows: int) -> np.ndarray:
 
 def check_finite(data: Data) -> None:
     matrix = data.matrix
-    values = matrix.data if sparse.issparse(matrix) else matrix
-    if not np.isfinite(values).all():
-        if sparse.issparse(matrix):
-            row = int(np.flatnonzero(~np.isfinite(matrix.toarray()).all(axis=1))[0])
-        else:
-            row = int(np.flatnonzero(~np.isfinite(matrix).all(axis=1))[0])
+    row = _first_non_finite_row(matrix)
+    if row is not None:
         raise ValueError(
             f"X contains NaN or infinity (first in row {row}); {data.sampler_name} measures "
             "distances between rows, which needs finite values. Impute or drop them first "
             "(e.g. sklearn.impute.SimpleImputer)."
         )
+
+
+# Values checked per step: a memmapped X is read in slices, so the check costs a few MB of
+# memory rather than a boolean copy of the whole array.
+_FINITE_CHUNK = 2**22
+
+
+def _first_non_finite_row(matrix) -> int | None:
+    if sparse.issparse(matrix):
+        if np.isfinite(matrix.data).all():
+            return None
+        return int(np.flatnonzero(~np.isfinite(matrix.toarray()).all(axis=1))[0])
+    if matrix.dtype.kind != "f":  # integers and booleans are always finite
+        return None
+    step = max(1, _FINITE_CHUNK // max(1, matrix.shape[1]))
+    for start in range(0, matrix.shape[0], step):
+        finite = np.isfinite(matrix[start : start + step]).all(axis=1)
+        if not finite.all():
+            return start + int(np.flatnonzero(~finite)[0])
+    return None
 
 
 def _new_index(index, indices: np.ndarray, n_new: int):
