@@ -488,3 +488,21 @@ def test_bad_data_is_rejected():
         BalancedDataset(X.ravel(), y)
     with pytest.raises(ValueError, match="epoch must be an integer >= 0"):
         BalancedDataset(X, y).set_epoch(-1)
+
+
+def test_epoch_codes_and_synthetic_rows_describe_the_current_draw():
+    from skbalance.sampling import SMOTE as OurSMOTE
+    from skbalance.sampling import RandomUnderSampler as OurRandomUnderSampler
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3)).astype(np.float32)
+    y = np.array(["a"] * 45 + ["b"] * 15)
+
+    under = BalancedDataset(X, y, sampler=OurRandomUnderSampler(), random_state=0)
+    np.testing.assert_array_equal(under.epoch_codes_, (y == "b")[under.epoch_indices_])
+    assert np.bincount(under.epoch_codes_).tolist() == [15, 15]
+    assert under.synthetic_rows_ is None
+
+    grown = BalancedDataset(X, y, sampler=OurSMOTE(k_neighbors=3), random_state=0)
+    assert grown.synthetic_rows_.shape == (30, 3)  # 15 "b" rows grown to 45
+    assert np.bincount(grown.epoch_codes_).tolist() == [45, 45]

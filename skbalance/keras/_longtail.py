@@ -90,13 +90,6 @@ class EpochFeed(NamedTuple):
     class_weight: dict  # label -> weight, computed on that draw
 
 
-def _epoch_codes(feed: BalancedDataset) -> np.ndarray:
-    # The class code of every row of the epoch being served, synthetic rows included. The
-    # feed keeps (rows, row_codes, ...) as its epoch state; reading it avoids fetching batches.
-    rows, row_codes = feed._state[0], feed._state[1]
-    return row_codes[rows]
-
-
 def epoch_feed(
     X: np.ndarray,
     labels: np.ndarray,
@@ -130,14 +123,14 @@ def epoch_feed(
     if (
         sampler is not None
         and sample_weight is not None
-        and feed._state[2] is not None  # synthetic rows were generated
+        and feed.synthetic_rows_ is not None  # a generating sampler
     ):
         raise ValueError(
             f"sample_weight cannot follow the rows {type(sampler).__name__} generates: they are "
             "new rows, not original ones selected through sample_indices_. Use a row-selecting "
             "sampler, or fit without sample_weight."
         )
-    codes = _epoch_codes(feed)
+    codes = feed.epoch_codes_
     class_counts = np.bincount(codes, minlength=len(classes))
     weights = compute_class_weight(class_weight, y=classes[codes], beta=beta)
     if class_weight is not None:
@@ -229,7 +222,7 @@ def retrain_head(
         sample_weight=sample_weight,
         random_state=seed,
     )
-    counts = np.bincount(_epoch_codes(feed), minlength=feed.classes_.size)
+    counts = np.bincount(feed.epoch_codes_, minlength=feed.classes_.size)
     flags = [(layer, layer.trainable) for layer in network.layers]
     try:
         for layer in network.layers:

@@ -451,6 +451,21 @@ class BalancedDataset(keras.utils.PyDataset):
     def epoch_indices_(self) -> np.ndarray:
         return self._state[0]
 
+    @property
+    def epoch_codes_(self) -> np.ndarray:
+        """Class code of every row of the current epoch's draw, synthetic rows included.
+
+        Read from the epoch's index array, without fetching a batch: what a caller needs to
+        count the classes the network is about to train on.
+        """
+        rows, row_codes = self._state[0], self._state[1]
+        return row_codes[rows]
+
+    @property
+    def synthetic_rows_(self) -> np.ndarray | None:
+        """The current epoch's synthetic rows (a generating sampler's), else ``None``."""
+        return self._state[2]
+
     def replace(self, **changes) -> BalancedDataset:
         """A new feed over the same (already converted) data with some parameters changed.
 
