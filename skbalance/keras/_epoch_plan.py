@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from skbalance._apportion import apportion
+
 __all__ = ["BATCH_SAMPLING", "EpochPlan", "apportion", "class_shares", "draw_epoch"]
 
 BATCH_SAMPLING = ("instance", "class", "sqrt", "progressive")
@@ -45,22 +47,6 @@ def class_shares(
         alpha = min(epoch / epochs, 1.0)
         return (1.0 - alpha) * instance + alpha * balanced
     raise ValueError(f"batch_sampling must be one of {BATCH_SAMPLING}; got {mode!r}.")
-
-
-def apportion(total: int, shares: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Whole draws per class summing to ``total``: largest remainder rounding of
-    ``total * shares``, ties between equal remainders broken at random (no class is favoured
-    systematically across epochs)."""
-    # Rounding the quotas first keeps float noise (99.999999999 for 100) from creating
-    # remainders that are not really there.
-    quotas = np.round(total * np.asarray(shares, dtype=np.float64), 9)
-    draws = np.floor(quotas).astype(np.int64)
-    missing = int(total - draws.sum())
-    if missing > 0:
-        remainders = np.where(shares > 0, quotas - draws, -1.0)
-        order = np.lexsort((rng.random(remainders.size), -remainders))
-        draws[order[:missing]] += 1
-    return draws
 
 
 def draw_epoch(

@@ -11,6 +11,7 @@ from numbers import Integral
 import numpy as np
 from scipy import sparse
 
+from .._apportion import apportion
 from ._base import BaseResampler, ResamplePlan, class_rows, generator_from, spread_draws
 from ._neighbors import kneighbors
 
@@ -311,10 +312,7 @@ class ADASYN(_SMOTEBase):
                     f"ADASYN: no row of class {label!r} has a neighbour of another class, "
                     "so there is no hard region to weight; use SMOTE for this data."
                 )
-            share = hardness / hardness.sum() * n_add
-            per_row = np.floor(share).astype(np.intp)
-            short = n_add - int(per_row.sum())
-            per_row[np.argsort(per_row - share, kind="stable")[:short]] += 1
+            per_row = apportion(n_add, hardness / hardness.sum())
             local = kneighbors(X[rows], self.n_neighbors, n_jobs=self.n_jobs)
             start_pos = np.repeat(np.arange(len(rows)), per_row)
             which = rng.integers(0, self.n_neighbors, size=n_add)
