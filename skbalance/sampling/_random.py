@@ -130,6 +130,9 @@ class RandomOverSampler(BaseResampler):
     def _uses_matrix(self) -> bool:
         return self.shrinkage is not None
 
+    def _creates_rows(self) -> bool:
+        return self.shrinkage is not None
+
     def _check_params(self, counts, classes, targets):
         if self.method not in _OVER_METHODS:
             raise ValueError(
