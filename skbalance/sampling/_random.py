@@ -69,6 +69,22 @@ class RandomUnderSampler(BaseResampler):
         return ResamplePlan(np.sort(np.concatenate(kept)))
 
 
+def smoothed_bootstrap_bandwidth(n_samples: int, n_features: int) -> float:
+    """imbalanced-learn's smoothed-bootstrap bandwidth ``(4 / ((d + 2) n)) ** (1 / (d + 4))``.
+
+    Silverman's rule of thumb for a Gaussian kernel in ``d = n_features`` dimensions, with
+    ``n = n_samples`` the number of rows of X, **all classes together**, as
+    ``imblearn.over_sampling.RandomOverSampler`` computes it (not the size of the class
+    being over-sampled).
+
+    Examples
+    --------
+    >>> round(smoothed_bootstrap_bandwidth(200, 3), 4)
+    0.4544
+    """
+    return (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
+
+
 class RandomOverSampler(BaseResampler):
     """Over-sample the targeted classes by repeating their rows.
 
@@ -90,9 +106,13 @@ class RandomOverSampler(BaseResampler):
         times, others never.
     shrinkage : float, dict or None, default=None
         Smoothed bootstrap: when given, each copy is perturbed with Gaussian noise whose
-        per-feature scale is ``shrinkage * h * std`` of its class, with imbalanced-learn's
-        bandwidth ``h = (4 / ((n_features + 2) * n_class)) ** (1 / (n_features + 4))``.
-        A dict gives one factor per targeted class. Needs dense numeric X.
+        per-feature standard deviation is ``shrinkage * h * std``, ``std`` being the
+        feature's standard deviation within the class, and ``h`` imbalanced-learn's
+        bandwidth ``(4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))`` with
+        ``n_samples`` the number of rows of X (all classes), exactly as
+        ``imblearn.over_sampling.RandomOverSampler`` computes it. A dict gives one factor
+        per targeted class. Needs dense numeric X; integer and boolean columns are rounded
+        (and clipped to their dtype's range) after the noise is added.
 
     Attributes
     ----------
@@ -184,15 +204,17 @@ class RandomOverSampler(BaseResampler):
                 "zero); pass X.toarray() or use shrinkage=None."
             )
         new_rows = X[extra].copy()
-        classes_of = dict(zip(targets, self.shrinkage_, strict=True))  # code -> label
+        n_samples, n_features = X.shape
+        bandwidth = smoothed_bootstrap_bandwidth(n_samples, n_features)
+        labels = self._classes_seen.tolist()
         for code in targets:
             in_class = codes[extra] == code
-            n_new, class_X = int(in_class.sum()), X[codes == code]
+            n_new = int(in_class.sum())
             if n_new == 0:
                 continue
-            n_features = X.shape[1]
-            bandwidth = (4 / ((n_features + 2) * len(class_X))) ** (1 / (n_features + 4))
-            scale = self.shrinkage_[classes_of[code]] * bandwidth * class_X.std(axis=0)
+            # float64 statistics: float32 squares overflow above ~1e19 and vanish below ~1e-23
+            class_std = X[codes == code].std(axis=0, dtype=np.float64)
+            scale = self.shrinkage_[labels[code]] * bandwidth * class_std
             noise = rng.standard_normal((n_new, n_features)) * scale
             new_rows[in_class] += noise.astype(X.dtype, copy=False)
         zero = np.zeros(len(extra))
