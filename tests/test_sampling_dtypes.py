@@ -32,6 +32,7 @@ FLAGS = rng.random(len(Y)) < 0.4
 NUMERIC = {
     **{name: SMALL_INTS.astype(name) for name in ("int8", "int16", "int32", "int64")},
     **{name: np.abs(SMALL_INTS).astype(name) for name in ("uint8", "uint16", "uint32", "uint64")},
+    "float16": rng.normal(size=len(Y)).astype("float16"),
     "float32": rng.normal(size=len(Y)).astype("float32"),
     "float64": rng.normal(size=len(Y)),
     "bool": FLAGS,
@@ -120,8 +121,8 @@ def test_numeric_columns_round_trip_with_the_float_path_as_reference(sampler_nam
     elif numpy_dtype.kind in "iu":
         info = np.iinfo(numpy_dtype)
         np.testing.assert_array_equal(got, np.clip(np.rint(expected), info.min, info.max))
-    elif dtype_name in ("float32", "Float32"):
-        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    elif numpy_dtype.itemsize < 8:  # float16/float32: the reference rounded to that type
+        np.testing.assert_allclose(got, expected.astype(numpy_dtype), rtol=1e-6)
     else:
         np.testing.assert_allclose(got, expected, rtol=1e-12)
     kept = X_res.index[X_res.index < 1000 + len(X)]  # originals (a cleaner may drop some)
@@ -181,6 +182,15 @@ def test_unsupported_columns_are_refused_by_name_before_any_work(sampler_name, d
     assert "SMOTENC" not in str(info.value)
     assert not hasattr(sampler, "n_features_in_") and not hasattr(sampler, "sampling_strategy_")
     pd.testing.assert_frame_equal(X, before)
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "boolean"])
+def test_missing_values_in_nullable_columns_are_the_usual_nan_error(dtype):
+    """Class: pd.NA turned into a number (or a crash) instead of the NaN rule."""
+    column = pd.array(np.where(FLAGS, 1, 0), dtype=dtype)
+    column[7] = pd.NA
+    with pytest.raises(ValueError, match="NaN or infinity \\(first in row 7\\)"):
+        SMOTE().fit_resample(frame(column), Y)
 
 
 def test_categorical_message_says_what_to_do():
