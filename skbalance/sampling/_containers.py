@@ -298,8 +298,12 @@ def _synthetic_values(new_rows, dtype):
     (``RandomOverSampler(shrinkage=...)``) cannot wrap a ``uint8`` pixel from 255 to 0;
     booleans are rounded, so a value between two parents takes the nearer parent's value.
     """
-    if sparse.issparse(new_rows):
-        return new_rows.astype(dtype) if dtype.kind in "fc" else new_rows
+    if sparse.issparse(new_rows):  # the same rule on the stored values
+        rows = new_rows.tocsr()
+        values = _synthetic_values(rows.data, dtype)
+        out = sparse.csr_matrix((values, rows.indices, rows.indptr), shape=rows.shape)
+        out.eliminate_zeros()  # values rounded to 0 are not stored
+        return out
     if dtype.kind in "iu":
         info = np.iinfo(dtype)
         top = float(info.max)

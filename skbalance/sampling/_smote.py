@@ -39,9 +39,9 @@ def _check_class_sizes(sampler, param: str, k: int, counts, classes, targets) ->
 
 def _interpolate(X, base, neighbour, gaps: np.ndarray):
     """Rows ``X[base] + gaps * (X[neighbour] - X[base])`` (dense or sparse, X's dtype)."""
-    if sparse.issparse(X):
-        start, end = X[base], X[neighbour]
-        return sparse.diags(1.0 - gaps) @ start + sparse.diags(gaps) @ end
+    if sparse.issparse(X):  # the dense formula and precision, so both give the same values
+        start = X[base]
+        return start + sparse.diags(gaps.astype(X.dtype, copy=False)) @ (X[neighbour] - start)
     rows = X[neighbour]
     gaps = gaps.astype(X.dtype, copy=False)[:, None]
     for lo in range(0, len(rows), _CHUNK_ROWS):  # chunks: a small temporary, not a copy
