@@ -360,7 +360,7 @@ def test_random_samplers_accept_nan_and_strings():
         (SMOTE(k_neighbors=0), "k_neighbors must be an integer >= 1"),
         (BorderlineSMOTE(kind="borderline-3"), "Unknown kind"),
         (EditedNearestNeighbours(kind_sel="any"), "Unknown kind_sel"),
-        (RandomOverSampler(shrinkage=-1.0), "shrinkage for class 1 must be a number >= 0"),
+        (RandomOverSampler(shrinkage=-1.0), "shrinkage for class 1 must be a finite number >= 0"),
     ],
 )
 def test_bad_parameters_are_clear_value_errors(sampler, message):

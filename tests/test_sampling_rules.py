@@ -291,17 +291,33 @@ def test_noise_std_matches_imbalanced_learns_formula_and_imbalanced_learn(shrink
     np.testing.assert_allclose(theirs.std(axis=0), expected, rtol=0.03)
 
 
-@pytest.mark.parametrize("scale", [1e-25, 1e20])
-def test_noise_keeps_its_relative_size_at_extreme_scales_in_float32(scale):
-    """Class: float32 statistics that overflow (1e20**2) or underflow (1e-25**2)."""
+@pytest.mark.parametrize(
+    ("scale", "dtype"),
+    [(1e-25, np.float32), (1e20, np.float32), (1e-200, np.float64), (1e200, np.float64)],
+)
+def test_noise_keeps_its_relative_size_at_extreme_scales(scale, dtype):
+    """Class: statistics whose squares overflow (1e20**2 in float32, 1e200**2 in float64)
+    or underflow to zero noise (1e-25**2, 1e-200**2).
+
+    Reference: the std of the unscaled data, times the scale.
+    """
     rng = np.random.default_rng(1)
     y = np.repeat([0, 1], [3000, 300])
-    X = ((rng.normal(size=(len(y), 2)) + y[:, None]) * scale).astype(np.float32)
+    unscaled = rng.normal(size=(len(y), 2)) + y[:, None]
+    X = (unscaled * scale).astype(dtype)
     noise = noise_of(RandomOverSampler(shrinkage=1.0, random_state=0), X, y)
     h = smoothed_bootstrap_bandwidth(len(y), 2)
-    expected = h * X[y == 1].astype(np.float64).std(axis=0)
+    expected = h * unscaled[y == 1].std(axis=0)
     assert np.isfinite(noise).all()
-    np.testing.assert_allclose(noise.std(axis=0), expected, rtol=0.1)
+    np.testing.assert_allclose((noise / scale).std(axis=0), expected, rtol=0.1)
+
+
+@pytest.mark.parametrize("factor", [np.inf, np.nan, -0.5, "1", True])
+def test_shrinkage_must_be_a_finite_number(factor):
+    """Class: a parameter accepted that makes every output row inf or NaN."""
+    X, y = overlapping()
+    with pytest.raises(ValueError, match="shrinkage for class 1 must be a finite number >= 0"):
+        RandomOverSampler(shrinkage=factor).fit_resample(X, y)
 
 
 def test_zero_shrinkage_gives_exact_copies():

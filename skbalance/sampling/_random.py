@@ -85,6 +85,17 @@ def smoothed_bootstrap_bandwidth(n_samples: int, n_features: int) -> float:
     return (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
 
 
+def _column_std(X: np.ndarray) -> np.ndarray:
+    """Per-column standard deviation at any scale (float64, no overflow or underflow).
+
+    Squares of float32 values overflow above ~1e19 and vanish below ~1e-23, and float64's
+    above ~1e154 / below ~1e-162: each column is divided by its largest magnitude first.
+    """
+    magnitude = np.abs(X).max(axis=0).astype(np.float64)
+    magnitude[magnitude == 0] = 1.0
+    return (X / magnitude).std(axis=0, dtype=np.float64) * magnitude
+
+
 class RandomOverSampler(BaseResampler):
     """Over-sample the targeted classes by repeating their rows.
 
@@ -176,9 +187,13 @@ class RandomOverSampler(BaseResampler):
         else:
             factors = {classes.tolist()[c]: self.shrinkage for c in targets}
         for label, factor in factors.items():
-            if not isinstance(factor, Real) or isinstance(factor, bool) or not factor >= 0:
+            if (
+                not isinstance(factor, Real)
+                or isinstance(factor, bool)
+                or not 0 <= factor < np.inf  # inf would turn every copy into inf
+            ):
                 raise ValueError(
-                    f"shrinkage for class {label!r} must be a number >= 0; got {factor!r}."
+                    f"shrinkage for class {label!r} must be a finite number >= 0; got {factor!r}."
                 )
         self.shrinkage_ = factors
 
@@ -212,8 +227,7 @@ class RandomOverSampler(BaseResampler):
             n_new = int(in_class.sum())
             if n_new == 0:
                 continue
-            # float64 statistics: float32 squares overflow above ~1e19 and vanish below ~1e-23
-            class_std = X[codes == code].std(axis=0, dtype=np.float64)
+            class_std = _column_std(X[codes == code])
             scale = self.shrinkage_[labels[code]] * bandwidth * class_std
             noise = rng.standard_normal((n_new, n_features)) * scale
             new_rows[in_class] += noise.astype(X.dtype, copy=False)
