@@ -133,3 +133,17 @@ def test_list_of_lists_indicator_y_comes_back_as_a_list():
     _, Y_res = RandomOverSampler(random_state=0).fit_resample(X, Y.astype(int).tolist())
     assert isinstance(Y_res, list) and len(Y_res[0]) == 3
     assert np.asarray(Y_res).sum(axis=0).tolist() == [10, 0, 10]
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_indicator_y_comes_back_sparse_in_its_format(fmt):
+    """Class: container round trip of a sparse indicator y (it was read as a 0-d array)."""
+    from scipy import sparse
+
+    X, _, Y = indicator_data([10, 0, 4, 6], seed=2)
+    Y_sparse = sparse.csr_matrix(Y.astype(np.int8)).asformat(fmt)
+    for make in SAMPLERS:
+        _, Y_res = make().fit_resample(X, Y_sparse)
+        _, Y_ref = make().fit_resample(X, Y.astype(np.int8))
+        assert sparse.issparse(Y_res) and Y_res.format == fmt and Y_res.dtype == np.int8
+        np.testing.assert_array_equal(Y_res.toarray(), Y_ref)

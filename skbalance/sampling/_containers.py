@@ -157,7 +157,7 @@ def _read_y(y) -> tuple[np.ndarray, str]:
             )
         # the label of a row is its column: empty columns keep their place (see _onehot)
         return values.argmax(axis=1), "onehot"
-    labels = as_label_array(y)
+    labels = as_label_array(values if sparse.issparse(y) else y)
     if labels.dtype.kind == "f" and np.any(labels != np.floor(labels)):
         raise ValueError(
             "Unknown label type: continuous. y holds non-integer numbers; resamplers need "
@@ -174,6 +174,8 @@ def _as_matrix(y):
             return y.to_numpy(dtype=np.float64)
         except (TypeError, ValueError):
             return y.to_numpy()
+    if sparse.issparse(y):  # a sparse indicator matrix (label_binarize(sparse_output=True))
+        return y.toarray()
     return np.asarray(y) if y is not None else None
 
 
@@ -406,6 +408,8 @@ def _onehot(data: Data, columns: np.ndarray, plan, X_res):
     """
     n_columns = np.shape(data.y)[1]
     matrix = columns[:, None] == np.arange(n_columns)
+    if sparse.issparse(data.y):
+        return sparse.csr_matrix(matrix.astype(data.y.dtype)).asformat(data.y.format)
     if not _is_dataframe(data.y):
         matrix = matrix.astype(np.asarray(data.y).dtype)
         return matrix.tolist() if isinstance(data.y, list | tuple) else matrix
