@@ -334,3 +334,15 @@ def test_under_sampler_unaffected_by_shrinkage_rules():
     sampler = RandomUnderSampler(random_state=0)
     X_res, _ = sampler.fit_resample(X, [0, 0, 0, 1, 1])
     np.testing.assert_array_equal(X_res, X[sampler.sample_indices_])
+
+
+def test_shrinkage_on_sparse_x_is_refused_by_fit_and_fit_resample_alike():
+    """Class: one input, two rules (fit accepted what fit_resample refused after work)."""
+    from scipy import sparse
+
+    X, y = overlapping()
+    for method in ("fit", "fit_resample"):
+        sampler = RandomOverSampler(shrinkage=1.0)
+        with pytest.raises(ValueError, match="with shrinkage needs dense X"):
+            getattr(sampler, method)(sparse.csr_matrix(X), y)
+        assert not hasattr(sampler, "sampling_strategy_")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from scipy import sparse
 
 from ._base import BaseResampler, ResamplePlan, generator_from, rows_of_class_at, spread_draws
 
@@ -164,6 +163,15 @@ class RandomOverSampler(BaseResampler):
     def _creates_rows(self) -> bool:
         return self.shrinkage is not None
 
+    def _plan_checks(self, data):
+        # before any work, and the same in fit and fit_resample
+        if self.shrinkage is not None and data.x_kind == "sparse":
+            raise ValueError(
+                "RandomOverSampler with shrinkage needs dense X (noise would fill every "
+                "zero); pass X.toarray() or use shrinkage=None."
+            )
+        return super()._plan_checks(data)
+
     def _check_params(self, counts, classes, targets):
         if self.method not in _OVER_METHODS:
             raise ValueError(
@@ -213,11 +221,6 @@ class RandomOverSampler(BaseResampler):
         originals = np.arange(len(codes))
         if self.shrinkage is None:
             return ResamplePlan(np.concatenate([originals, extra]))
-        if sparse.issparse(X):
-            raise ValueError(
-                "RandomOverSampler with shrinkage needs dense X (noise would fill every "
-                "zero); pass X.toarray() or use shrinkage=None."
-            )
         new_rows = X[extra].copy()
         n_samples, n_features = X.shape
         bandwidth = smoothed_bootstrap_bandwidth(n_samples, n_features)
