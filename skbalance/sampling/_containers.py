@@ -76,8 +76,8 @@ class Data:
         if self.x_kind == "sparse":
             matrix = self.raw.tocsr()
         elif self.x_kind == "dataframe":
-            # column by column through pandas: nullable Int64/Float64/boolean become floats
-            # (pd.NA -> NaN, caught by check_finite), instead of one object array
+            # through pandas with a target dtype: nullable Int64/Float64/boolean become
+            # floats (pd.NA -> NaN, caught by check_finite), not one object array
             all_float32 = all(dtype == np.float32 for dtype in self.raw.dtypes)
             dtype = np.float32 if all_float32 else np.float64
             return self.raw.to_numpy(dtype=dtype, na_value=np.nan)
@@ -385,10 +385,7 @@ def assemble_y(data: Data, plan, X_res):
     if kind in ("series", "dataframe"):
         import pandas as pd
 
-        if data.x_kind == "dataframe":
-            index = X_res.index
-        else:
-            index = _new_index(data.y.index, plan.indices, plan.n_new)
+        index = _y_index(data, plan, X_res)
         if kind == "series":
             return pd.Series(labels, index=index, name=data.y.name, dtype=data.y.dtype)
         return pd.DataFrame({data.y.columns[0]: labels}, index=index).astype(data.y.dtypes)
@@ -397,6 +394,13 @@ def assemble_y(data: Data, plan, X_res):
     if np.ndim(data.y) == 2:
         return labels.reshape(-1, 1)
     return labels
+
+
+def _y_index(data: Data, plan, X_res):
+    """The index of a pandas ``y``: X_res's when X is a DataFrame, else by the same rule."""
+    if data.x_kind == "dataframe":
+        return X_res.index
+    return _new_index(data.y.index, plan.indices, plan.n_new)
 
 
 def _onehot(data: Data, columns: np.ndarray, plan, X_res):
@@ -415,11 +419,7 @@ def _onehot(data: Data, columns: np.ndarray, plan, X_res):
         return matrix.tolist() if isinstance(data.y, list | tuple) else matrix
     import pandas as pd
 
-    if data.x_kind == "dataframe":
-        index = X_res.index
-    else:
-        index = _new_index(data.y.index, plan.indices, plan.n_new)
-    frame = pd.DataFrame(dict(enumerate(matrix.T)), index=index)
+    frame = pd.DataFrame(dict(enumerate(matrix.T)), index=_y_index(data, plan, X_res))
     frame.columns = data.y.columns
     return frame.astype(data.y.dtypes.to_dict())
 
