@@ -71,7 +71,6 @@ class _SMOTEThenClean(BaseResampler):
         strategy, targets = resolve_sampling_strategy(
             smote.sampling_strategy, data.classes, data.codes, smote._sampling_type
         )
-        smote._classes_seen = data.classes
         smote._check_params(data.counts, data.classes, targets)
         self.sampling_strategy_ = strategy  # what the over-sampling step adds
         return targets
@@ -88,6 +87,7 @@ class _SMOTEThenClean(BaseResampler):
             stack = sparse.vstack if sparse.issparse(X) else np.concatenate
             X = stack([X, grown.new_rows])
             codes = np.concatenate([codes, grown.new_codes])
+        # the cleaners draw nothing at random: any state will do
         cleaned = cleaner._run_on_arrays(X, data.classes, codes, check_random_state(0))
         self.smote_ = smote
         setattr(self, self._cleaner_param + "_", cleaner)
