@@ -28,11 +28,35 @@ def as_label_array(y, *, name: str = "y") -> np.ndarray:
             f"{name} must be 1-D (one label per row); got an array of shape {labels.shape}. "
             "Multi-label and multi-output targets are not supported."
         )
-    if labels.dtype.kind == "f" and not np.all(np.isfinite(labels)):
-        raise ValueError(f"{name} contains NaN or infinity; every row needs a finite label.")
-    if labels.dtype.kind == "O" and any(label is None for label in labels):
-        raise ValueError(f"{name} contains None; every row needs a label.")
+    if labels.dtype.kind == "f" and np.isinf(labels).any():
+        raise ValueError(
+            f"{name} contains infinity (first in row {int(np.argmax(np.isinf(labels)))}); "
+            "every row needs a finite label."
+        )
+    missing = _missing(labels)
+    if missing is not None and missing.any():
+        raise ValueError(
+            f"{name} contains a missing label (None, NaN, NaT or pd.NA; first in row "
+            f"{int(np.argmax(missing))}); every row needs a label."
+        )
     return labels
+
+
+def _missing(labels: np.ndarray) -> np.ndarray | None:
+    """Which labels are missing (NaN, NaT, None, pd.NA), for every dtype.
+
+    Without this, NaT became a class of its own and None/NaN/pd.NA among strings or in a
+    nullable or categorical Series gave a misleading "mixes label types" error.
+    """
+    if labels.dtype.kind == "f":
+        return np.isnan(labels)
+    if labels.dtype.kind in "mM":
+        return np.isnat(labels)
+    if labels.dtype.kind == "O":
+        import pandas as pd
+
+        return np.asarray(pd.isna(labels), dtype=bool)
+    return None
 
 
 def encode_labels(y, *, name: str = "y", compact: bool = False) -> tuple[np.ndarray, np.ndarray]:

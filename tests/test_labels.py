@@ -45,12 +45,48 @@ def test_column_vector_is_flattened():
     ("labels", "message"),
     [
         (np.array([[1, 2], [3, 4]]), r"must be 1-D .* shape \(2, 2\)"),
-        (np.array([1.0, np.nan]), "NaN or infinity"),
-        (np.array(["a", None], dtype=object), "contains None"),
+        (np.array([1.0, np.nan]), "missing label .*first in row 1"),
+        (np.array([1.0, 2.0, -np.inf]), "contains infinity \\(first in row 2\\)"),
+        (np.array(["a", None], dtype=object), "missing label .*first in row 1"),
         (np.array(["a", 1], dtype=object), "mixes label types"),
         (None, "y is None"),
     ],
 )
 def test_bad_labels(labels, message):
     with pytest.raises(ValueError, match=message):
+        encode_labels(labels)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        pd.Series([0, 1, pd.NA, 1], dtype="Int64"),
+        np.array([0.0, 1.0, np.nan, 1.0]),
+        pd.Series([True, False, pd.NA, True], dtype="boolean"),
+        pd.Series(["a", "b", None, "a"], dtype="string"),
+        pd.Series(["a", "b", None, "a"], dtype=object),
+        pd.Series(pd.Categorical(["a", "b", None, "a"])),
+        np.array(["a", "b", np.nan, "a"], dtype=object),
+        np.array([0.0, 1.0, np.nan, 1.0], dtype=object),
+        np.array(["2020-01-01", "2021-01-01", "NaT", "2020-01-01"], dtype="datetime64[D]"),
+        np.array([1, 2, "NaT", 1], dtype="timedelta64[s]"),
+    ],
+    ids=[
+        "Int64",
+        "float",
+        "boolean",
+        "string",
+        "object",
+        "category",
+        "str+nan",
+        "object+nan",
+        "NaT",
+        "NaT-td",
+    ],
+)
+def test_missing_labels_of_every_dtype_are_named_as_missing(labels):
+    """Class: a missing value that becomes a class of its own (NaT did) or is reported as
+    something else ("mixes label types"). Every missing marker is found, with its row.
+    """
+    with pytest.raises(ValueError, match="missing label .*first in row 2"):
         encode_labels(labels)

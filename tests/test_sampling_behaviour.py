@@ -152,7 +152,8 @@ def test_synthetic_rows_lie_on_segments_to_same_class_neighbours(cls, seed):
     try:
         X_res, y_res, w_res = sampler.fit_resample(X, y, sample_weight=w)
     except ValueError as exc:  # ADASYN/Borderline may find no hard region: a clear error
-        assert "ADASYN" in str(exc)
+        assert isinstance(sampler, ADASYN | BorderlineSMOTE)
+        assert "use SMOTE for this data" in str(exc)
         return
     np.testing.assert_array_equal(X_res[: len(X)], X)  # originals first, in order
     np.testing.assert_array_equal(w_res[: len(X)], w)
@@ -360,7 +361,7 @@ def test_random_samplers_accept_nan_and_strings():
         (SMOTE(k_neighbors=0), "k_neighbors must be an integer >= 1"),
         (BorderlineSMOTE(kind="borderline-3"), "Unknown kind"),
         (EditedNearestNeighbours(kind_sel="any"), "Unknown kind_sel"),
-        (RandomOverSampler(shrinkage=-1.0), "shrinkage for class 1 must be a number >= 0"),
+        (RandomOverSampler(shrinkage=-1.0), "shrinkage for class 1 must be a finite number >= 0"),
     ],
 )
 def test_bad_parameters_are_clear_value_errors(sampler, message):

@@ -120,3 +120,51 @@ def test_our_samplers_inside_imbalanced_learn_pipeline():
         pipe.fit(X, y)
         assert pipe.predict(X).shape == (100,)
         assert pipe.score(X, y) > 0.5
+
+
+# -- the docstrings' statements about imbalanced-learn, each checked against it ----------------
+def test_adasyn_reaches_the_count_exactly_where_imbalanced_learn_may_miss():
+    """Docstring claim (ADASYN): ours adds exactly the requested rows; imbalanced-learn rounds
+    each row's share and may miss the target by a few rows."""
+    misses = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        y = np.repeat([0, 1], [150, 37])
+        X = rng.normal(size=(len(y), 3)) + 0.7 * y[:, None]
+        _, y_ours = ADASYN(random_state=0).fit_resample(X, y)
+        assert np.bincount(y_ours).tolist() == [150, 150]
+        _, y_theirs = over_sampling.ADASYN(random_state=0).fit_resample(X, y)
+        misses += np.bincount(y_theirs)[1] != 150
+    assert misses > 0
+
+
+def test_bootstrap_method_draws_with_replacement_like_imbalanced_learn():
+    """Docstring claim (RandomOverSampler(method='bootstrap')): copies are drawn with
+    replacement, uniformly over the class's rows, as imbalanced-learn draws them."""
+    y = np.repeat([0, 1], [4000, 40])
+    X = np.arange(len(y), dtype=float)[:, None]
+    copies = {}
+    for name, sampler in {
+        "ours": RandomOverSampler(method="bootstrap", random_state=0),
+        "theirs": over_sampling.RandomOverSampler(random_state=0),
+    }.items():
+        sampler.fit_resample(X, y)
+        copies[name] = np.bincount(sampler.sample_indices_[len(y) :] - 4000, minlength=40)
+    for counts in copies.values():
+        assert counts.sum() == 3960
+        # multinomial(3960, 1/40): mean 99, sd ~9.8; a stratified draw would give 99 each
+        assert counts.min() < 95 and counts.max() > 103
+        assert abs(counts.std() - copies["theirs"].std()) < 6
+
+
+def test_synthetic_rows_with_a_non_integer_index_get_a_range_index_like_imbalanced_learn():
+    """Docstring claim (_containers): a non-integer index gives the whole output a fresh
+    RangeIndex, as imbalanced-learn's output has."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], [30, 10])
+    X = pd.DataFrame(rng.normal(size=(40, 2)), index=[f"r{i}" for i in range(40)])
+    X_ours, _ = SMOTE(random_state=0).fit_resample(X, y)
+    X_theirs, _ = over_sampling.SMOTE(random_state=0).fit_resample(X, y)
+    assert X_ours.index.equals(X_theirs.index) and X_ours.index.equals(pd.RangeIndex(60))

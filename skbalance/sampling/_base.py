@@ -9,6 +9,7 @@ any rank, scipy sparse, pandas, list) and resamples ``sample_weight`` alongside.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,8 +126,9 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         Like imbalanced-learn, ``fit`` does not resample: use :meth:`fit_resample`.
         """
         self._reject_params(params, "fit")
-        data = self._validate(X, y)
-        self._plan_checks(data)
+        with _atomic_fit(self):
+            data = self._validate(X, y)
+            self._plan_checks(data)
         return self
 
     def _reject_params(self, params: dict, method: str) -> None:
@@ -154,14 +156,15 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         sample_weight_res : ndarray, only when ``sample_weight`` was given.
         """
         self._reject_params(params, "fit_resample")
-        data = self._validate(X, y, sample_weight)
-        plan = self._plan(data)
-        if self._selects_rows:
-            self.sample_indices_ = (
-                plan.sample_indices if plan.sample_indices is not None else plan.indices
-            )
-        X_res = _containers.assemble_X(data, plan)
-        y_res = _containers.assemble_y(data, plan, X_res)
+        with _atomic_fit(self):
+            data = self._validate(X, y, sample_weight)
+            plan = self._plan(data)
+            if self._selects_rows:
+                self.sample_indices_ = (
+                    plan.sample_indices if plan.sample_indices is not None else plan.indices
+                )
+            X_res = _containers.assemble_X(data, plan)
+            y_res = _containers.assemble_y(data, plan, X_res)
         if sample_weight is None:
             return X_res, y_res
         return X_res, y_res, _containers.assemble_weight(data.sample_weight, plan)
@@ -181,11 +184,12 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
                 f"{type(self).__name__} creates new rows, so there are no indices to return; "
                 "use fit_resample."
             )
-        data = self._validate(X, y)
-        plan = self._plan(data)
-        self.sample_indices_ = (
-            plan.sample_indices if plan.sample_indices is not None else plan.indices
-        )
+        with _atomic_fit(self):
+            data = self._validate(X, y)
+            plan = self._plan(data)
+            self.sample_indices_ = (
+                plan.sample_indices if plan.sample_indices is not None else plan.indices
+            )
         return self.sample_indices_
 
     # -- template internals -----------------------------------------------------------------
@@ -209,6 +213,7 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         )
         self._classes_seen = data.classes  # for messages raised while resampling
         if self._uses_matrix():
+            _containers.check_columns(data, creates_rows=self._creates_rows())
             _containers.check_finite(data)
         self._check_params(data.counts, data.classes, targets)
         return targets
@@ -216,6 +221,10 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
     def _uses_matrix(self) -> bool:
         """Whether ``_fit_resample`` reads X's values (as a 2-D numeric matrix)."""
         return self._needs_distances
+
+    def _creates_rows(self) -> bool:
+        """Whether the output holds new rows (values computed, not copied, from X)."""
+        return not self._selects_rows
 
     def _plan(self, data: _containers.Data) -> ResamplePlan:
         targets = self._plan_checks(data)
@@ -231,6 +240,22 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         self._classes_seen = classes
         self._check_params(np.bincount(codes, minlength=len(classes)), classes, targets)
         return self._fit_resample(matrix, codes, targets, random_state)
+
+
+@contextmanager
+def _atomic_fit(sampler):
+    """Run a fit; if it raises, put back every attribute as it was before the call.
+
+    A failed fit (bad parameter, bad data, an error while resampling) then leaves no mix of
+    new attributes (``n_features_in_``, ``sampling_strategy_``) beside the old ones.
+    """
+    before = dict(vars(sampler))
+    try:
+        yield
+    except BaseException:
+        vars(sampler).clear()
+        vars(sampler).update(before)
+        raise
 
 
 def generator_from(random_state: np.random.RandomState) -> np.random.Generator:

@@ -9,20 +9,53 @@ from sklearn.utils import check_random_state
 
 from ._base import BaseResampler
 from ._cleaning import EditedNearestNeighbours, TomekLinks
-from ._smote import SMOTE
+from ._smote import SMOTE, _SMOTEBase
+from ._strategy import resolve_sampling_strategy
 
 __all__ = ["SMOTETomek", "SMOTEENN"]
 
 
 class _SMOTEThenClean(BaseResampler):
+    """SMOTE, then a cleaner on the grown data.
+
+    One rule for the over-sampling step: a ``smote`` passed in runs with its own
+    ``sampling_strategy`` and ``random_state`` (imbalanced-learn's rule), except that when
+    its ``random_state`` is None the combined sampler's ``random_state`` seeds it. The
+    combined sampler's ``sampling_strategy`` configures the default SMOTE only; setting it
+    together with ``smote`` is an error rather than a silently ignored parameter.
+    ``sampling_strategy_`` is what the over-sampling step did: label -> rows added.
+    """
+
     _sampling_type = "over-sampling"
     _needs_distances = True
     _cleaner_param = ""
+    _cleaner_class: type = BaseResampler
 
     def _default_cleaner(self):
         raise NotImplementedError
 
-    def _make_smote(self) -> SMOTE:
+    def _check_components(self) -> None:
+        name = type(self).__name__
+        if self.smote is not None:
+            if not isinstance(self.smote, _SMOTEBase):
+                raise TypeError(
+                    f"{name}(smote=...) must be a skbalance SMOTE, BorderlineSMOTE or ADASYN "
+                    f"(or None for the default SMOTE); got {self.smote!r}."
+                )
+            if not _is_default(self.sampling_strategy):
+                raise ValueError(
+                    f"{name} got both smote={self.smote!r} and sampling_strategy="
+                    f"{self.sampling_strategy!r}; the SMOTE passed in uses its own "
+                    "sampling_strategy. Set it on that SMOTE (or leave smote=None)."
+                )
+        cleaner = getattr(self, self._cleaner_param)
+        if cleaner is not None and not isinstance(cleaner, self._cleaner_class):
+            raise TypeError(
+                f"{name}({self._cleaner_param}=...) must be a skbalance "
+                f"{self._cleaner_class.__name__} (or None for the default); got {cleaner!r}."
+            )
+
+    def _make_smote(self) -> _SMOTEBase:
         if self.smote is None:
             return SMOTE(
                 sampling_strategy=self.sampling_strategy,
@@ -31,25 +64,39 @@ class _SMOTEThenClean(BaseResampler):
             )
         return clone(self.smote)
 
-    def _check_params(self, counts, classes, targets):
-        if self.smote is None:  # same strategy: its checks apply to these targets now
-            self._make_smote()._check_params(counts, classes, targets)
+    def _plan_checks(self, data):
+        self._check_components()
+        super()._plan_checks(data)
+        smote = self._make_smote()
+        strategy, targets = resolve_sampling_strategy(
+            smote.sampling_strategy, data.classes, data.codes, smote._sampling_type
+        )
+        smote._check_params(data.counts, data.classes, targets)
+        self.sampling_strategy_ = strategy  # what the over-sampling step adds
+        return targets
 
     def _plan(self, data):
         self._plan_checks(data)
-        random_state = check_random_state(self.random_state)
-        self.smote_ = self._make_smote()
+        smote = self._make_smote()
+        seed = smote.random_state if smote.random_state is not None else self.random_state
         cleaner = getattr(self, self._cleaner_param)
         cleaner = self._default_cleaner() if cleaner is None else clone(cleaner)
-        setattr(self, self._cleaner_param + "_", cleaner)
         X, codes = data.matrix, data.codes
-        grown = self.smote_._run_on_arrays(X, data.classes, codes, random_state)
+        grown = smote._run_on_arrays(X, data.classes, codes, check_random_state(seed))
         if grown.n_new:
             stack = sparse.vstack if sparse.issparse(X) else np.concatenate
             X = stack([X, grown.new_rows])
             codes = np.concatenate([codes, grown.new_codes])
-        cleaned = cleaner._run_on_arrays(X, data.classes, codes, random_state)
+        # the cleaners draw nothing at random: any state will do
+        cleaned = cleaner._run_on_arrays(X, data.classes, codes, check_random_state(0))
+        self.smote_ = smote
+        setattr(self, self._cleaner_param + "_", cleaner)
+        self.sampling_strategy_ = smote.sampling_strategy_
         return grown.then(cleaned.indices)
+
+
+def _is_default(sampling_strategy) -> bool:
+    return isinstance(sampling_strategy, str) and sampling_strategy == "auto"
 
 
 class SMOTETomek(_SMOTEThenClean):
@@ -58,10 +105,13 @@ class SMOTETomek(_SMOTEThenClean):
     Parameters
     ----------
     sampling_strategy : float, str, dict or callable, default='auto'
-        Passed to the default SMOTE.
+        Used by the default SMOTE. With ``smote`` given, leave it at 'auto' and set the
+        strategy on that SMOTE (setting both is a ``ValueError``).
     random_state : None, int or RandomState, default=None
-    smote : SMOTE, default=None
-        Over-sampler to use (cloned); default ``SMOTE(k_neighbors=5)``.
+        Seeds the default SMOTE, or a ``smote`` passed in whose ``random_state`` is None.
+    smote : SMOTE, BorderlineSMOTE or ADASYN, default=None
+        Over-sampler to use (cloned), with its own ``sampling_strategy`` and
+        ``random_state``; default ``SMOTE(k_neighbors=5)``.
     tomek : TomekLinks, default=None
         Cleaner to use (cloned); default ``TomekLinks(sampling_strategy='all')``.
     n_jobs : int, default=None
@@ -69,7 +119,10 @@ class SMOTETomek(_SMOTEThenClean):
 
     Attributes
     ----------
-    sampling_strategy_, smote_, tomek_
+    sampling_strategy_ : OrderedDict
+        What the over-sampling step did: label -> number of rows added (the cleaning step's
+        targets are in ``tomek_.sampling_strategy_``).
+    smote_, tomek_ : the fitted over-sampler and cleaner.
 
     Examples
     --------
@@ -83,6 +136,7 @@ class SMOTETomek(_SMOTEThenClean):
     """
 
     _cleaner_param = "tomek"
+    _cleaner_class = TomekLinks
 
     def __init__(
         self, *, sampling_strategy="auto", random_state=None, smote=None, tomek=None, n_jobs=None
@@ -103,10 +157,13 @@ class SMOTEENN(_SMOTEThenClean):
     Parameters
     ----------
     sampling_strategy : float, str, dict or callable, default='auto'
-        Passed to the default SMOTE.
+        Used by the default SMOTE. With ``smote`` given, leave it at 'auto' and set the
+        strategy on that SMOTE (setting both is a ``ValueError``).
     random_state : None, int or RandomState, default=None
-    smote : SMOTE, default=None
-        Over-sampler to use (cloned); default ``SMOTE(k_neighbors=5)``.
+        Seeds the default SMOTE, or a ``smote`` passed in whose ``random_state`` is None.
+    smote : SMOTE, BorderlineSMOTE or ADASYN, default=None
+        Over-sampler to use (cloned), with its own ``sampling_strategy`` and
+        ``random_state``; default ``SMOTE(k_neighbors=5)``.
     enn : EditedNearestNeighbours, default=None
         Cleaner to use (cloned); default ``EditedNearestNeighbours(sampling_strategy='all')``.
     n_jobs : int, default=None
@@ -114,7 +171,10 @@ class SMOTEENN(_SMOTEThenClean):
 
     Attributes
     ----------
-    sampling_strategy_, smote_, enn_
+    sampling_strategy_ : OrderedDict
+        What the over-sampling step did: label -> number of rows added (the cleaning step's
+        targets are in ``enn_.sampling_strategy_``).
+    smote_, enn_ : the fitted over-sampler and cleaner.
 
     Examples
     --------
@@ -128,6 +188,7 @@ class SMOTEENN(_SMOTEThenClean):
     """
 
     _cleaner_param = "enn"
+    _cleaner_class = EditedNearestNeighbours
 
     def __init__(
         self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None, n_jobs=None

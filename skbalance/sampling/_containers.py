@@ -20,7 +20,15 @@ from scipy import sparse
 
 from .._labels import as_label_array, encode_labels
 
-__all__ = ["Data", "read", "check_finite", "assemble_X", "assemble_y", "assemble_weight"]
+__all__ = [
+    "Data",
+    "read",
+    "check_columns",
+    "check_finite",
+    "assemble_X",
+    "assemble_y",
+    "assemble_weight",
+]
 
 
 def _is_dataframe(obj) -> bool:
@@ -61,11 +69,18 @@ class Data:
 
     @cached_property
     def matrix(self):
-        """X as a 2-D numeric matrix (rows flattened; float32 kept, other numbers float64)."""
+        """X as a 2-D numeric matrix (rows flattened; float32 kept, other numbers float64).
+
+        Call :func:`check_columns` first: it names the column that cannot be a number.
+        """
         if self.x_kind == "sparse":
             matrix = self.raw.tocsr()
         elif self.x_kind == "dataframe":
-            matrix = self.raw.to_numpy()
+            # through pandas with a target dtype: nullable Int64/Float64/boolean become
+            # floats (pd.NA -> NaN, caught by check_finite), not one object array
+            all_float32 = all(dtype == np.float32 for dtype in self.raw.dtypes)
+            dtype = np.float32 if all_float32 else np.float64
+            return self.raw.to_numpy(dtype=dtype, na_value=np.nan)
         else:
             matrix = self.raw.reshape(self.shape[0], -1)
         if matrix.dtype.kind not in "fiub":
@@ -132,7 +147,7 @@ def _read_y(y) -> tuple[np.ndarray, str]:
         return as_label_array(y.iloc[:, 0]), "dataframe"
     if _is_series(y):
         return as_label_array(y), "series"
-    values = y.to_numpy() if _is_dataframe(y) else np.asarray(y) if y is not None else None
+    values = _as_matrix(y)
     if values is not None and values.ndim == 2 and values.shape[1] > 1:
         is_binary = values.dtype.kind in "biuf" and np.isin(values, (0, 1)).all()
         if not (is_binary and (values.sum(axis=1) == 1).all()):
@@ -140,8 +155,9 @@ def _read_y(y) -> tuple[np.ndarray, str]:
                 "Multilabel and multioutput targets are not supported: y must hold one label "
                 f"per row (or be one-hot, exactly one 1 per row); got shape {values.shape}."
             )
+        # the label of a row is its column: empty columns keep their place (see _onehot)
         return values.argmax(axis=1), "onehot"
-    labels = as_label_array(y)
+    labels = as_label_array(values if sparse.issparse(y) else y)
     if labels.dtype.kind == "f" and np.any(labels != np.floor(labels)):
         raise ValueError(
             "Unknown label type: continuous. y holds non-integer numbers; resamplers need "
@@ -150,6 +166,17 @@ def _read_y(y) -> tuple[np.ndarray, str]:
     if labels.dtype.kind == "c":
         raise ValueError("Unknown label type: complex numbers cannot be class labels.")
     return labels, "list" if isinstance(y, list | tuple) else "ndarray"
+
+
+def _as_matrix(y):
+    if _is_dataframe(y):
+        try:  # nullable Int64/boolean indicator columns: numbers, not an object array
+            return y.to_numpy(dtype=np.float64)
+        except (TypeError, ValueError):
+            return y.to_numpy()
+    if sparse.issparse(y):  # a sparse indicator matrix (label_binarize(sparse_output=True))
+        return y.toarray()
+    return np.asarray(y) if y is not None else None
 
 
 def _read_weight(sample_weight, n_rows: int) -> np.ndarray:
@@ -175,6 +202,63 @@ def check_finite(data: Data) -> None:
             "distances between rows, which needs finite values. Impute or drop them first "
             "(e.g. sklearn.impute.SimpleImputer)."
         )
+
+
+def check_columns(data: Data, *, creates_rows: bool) -> None:
+    """Refuse, by name, every column that distances (and new values) cannot be computed for.
+
+    One rule for every sampler that reads X's values: numeric and boolean columns (NumPy or
+    pandas nullable ``Int64``/``Float64``/``boolean``, sparse) are accepted; categorical,
+    date/time, text and complex columns are a ``TypeError`` naming the column; ``object``
+    columns are accepted when every value is a number (new values are written as floats,
+    as for an ``object`` ndarray). ``creates_rows`` only words the message.
+    """
+    if data.x_kind == "dataframe":
+        columns = list(data.raw.items())
+    elif data.raw.dtype == object:  # ndarray or list of Python objects: one "column"
+        columns = [(None, data.raw)]
+    else:
+        return
+    does = (
+        "computes new rows from X's values" if creates_rows else "measures distances between rows"
+    )
+    for name, column in columns:
+        problem = _column_problem(column)
+        if problem is not None:
+            what = "X" if name is None else f"column {name!r} of X"
+            raise TypeError(f"{data.sampler_name} {does}, but {what} {problem}")
+
+
+def _column_problem(column) -> str | None:
+    import pandas as pd
+
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return (
+            f"is categorical (dtype {dtype}): there is no distance or midpoint between "
+            "categories, so categorical columns are not supported. Encode the column as "
+            "numbers (e.g. sklearn.preprocessing.OneHotEncoder) or drop it."
+        )
+    if dtype.kind in "biuf":
+        return None
+    if dtype.kind in "mM" or isinstance(dtype, pd.PeriodDtype):
+        return (
+            f"holds dates or durations (dtype {dtype}). Convert the column to numbers "
+            "(e.g. days since a reference date) or drop it."
+        )
+    if dtype.kind == "c":
+        return f"holds complex numbers (dtype {dtype}); X must hold real numbers."
+    if dtype != np.dtype(object):  # pandas "string"/"str", intervals, other extension types
+        holds = "text" if pd.api.types.is_string_dtype(dtype) else "values that are not numbers"
+        return f"holds {holds} (dtype {dtype}). Encode the column as numbers or drop it."
+    try:  # object columns of numbers are fine: new values are written as Python floats
+        np.asarray(column, dtype=object).astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        return (
+            f"holds values that are not numbers (dtype object: {exc}). Encode them as "
+            "numbers (e.g. sklearn.preprocessing.OneHotEncoder) or drop them."
+        )
+    return None
 
 
 # Values checked per step: a memmapped X is read in slices, so the check costs a few MB of
@@ -210,11 +294,51 @@ def _new_index(index, indices: np.ndarray, n_new: int):
 
 
 def _synthetic_values(new_rows, dtype):
-    if sparse.issparse(new_rows):
-        return new_rows.astype(dtype) if dtype.kind in "fc" else new_rows
-    if dtype.kind in "iub":
-        new_rows = np.rint(new_rows)  # integer features: round rather than truncate
+    """Synthetic values (floats) written in X's dtype: the one rule for every container.
+
+    Integers are rounded (not truncated) and clipped to the dtype's range, so noise
+    (``RandomOverSampler(shrinkage=...)``) cannot wrap a ``uint8`` pixel from 255 to 0;
+    booleans are rounded, so a value between two parents takes the nearer parent's value.
+    """
+    if sparse.issparse(new_rows):  # the same rule on the stored values
+        rows = new_rows.tocsr()
+        values = _synthetic_values(rows.data, dtype)
+        out = sparse.csr_matrix((values, rows.indices, rows.indptr), shape=rows.shape)
+        out.eliminate_zeros()  # values rounded to 0 are not stored
+        return out
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        top = float(info.max)
+        if top != info.max:  # 2**63 - 1 is no float64: take the largest float below it
+            top = np.nextafter(top, -np.inf)
+        new_rows = np.clip(np.rint(new_rows), float(info.min), top)
+    elif dtype.kind == "b":
+        new_rows = np.rint(new_rows) > 0
     return new_rows.astype(dtype, copy=False)
+
+
+def _synthetic_column(values: np.ndarray, dtype):
+    """One DataFrame column of synthetic values, in the column's own (maybe pandas) dtype."""
+    import pandas as pd
+
+    if isinstance(dtype, np.dtype):
+        return _synthetic_values(values, dtype)
+    # nullable Int64/Float64/boolean carry their NumPy type; sparse columns their subtype
+    numpy_dtype = getattr(dtype, "numpy_dtype", None) or dtype.subtype
+    return pd.array(_synthetic_values(values, np.dtype(numpy_dtype)), dtype=dtype)
+
+
+def _synthetic_frame(new_rows, columns, dtypes):
+    import pandas as pd
+
+    new_rows = np.asarray(new_rows)
+    by_position = {
+        position: _synthetic_column(new_rows[:, position], dtype)
+        for position, dtype in enumerate(dtypes)
+    }
+    frame = pd.DataFrame(by_position)
+    frame.columns = columns
+    return frame
 
 
 def assemble_X(data: Data, plan):
@@ -226,8 +350,7 @@ def assemble_X(data: Data, plan):
         if n_new == 0:
             return raw.iloc[indices]
         index = _new_index(raw.index, indices, n_new)
-        new = pd.DataFrame(np.asarray(plan.new_rows), columns=raw.columns)
-        new = new.astype(raw.dtypes.to_dict())
+        new = _synthetic_frame(plan.new_rows, raw.columns, raw.dtypes)
         out = pd.concat([raw.iloc[indices], new], axis=0)
         out.index = index
         return out
@@ -258,17 +381,11 @@ def assemble_y(data: Data, plan, X_res):
         labels = np.concatenate([labels, data.classes[plan.new_codes].astype(labels.dtype)])
     kind = data.y_kind
     if kind == "onehot":
-        codes = np.searchsorted(data.classes, labels)
-        return (codes[:, None] == np.arange(np.asarray(data.y).shape[1])).astype(
-            np.asarray(data.y).dtype
-        )
+        return _onehot(data, labels, plan, X_res)
     if kind in ("series", "dataframe"):
         import pandas as pd
 
-        if data.x_kind == "dataframe":
-            index = X_res.index
-        else:
-            index = _new_index(data.y.index, plan.indices, plan.n_new)
+        index = _y_index(data, plan, X_res)
         if kind == "series":
             return pd.Series(labels, index=index, name=data.y.name, dtype=data.y.dtype)
         return pd.DataFrame({data.y.columns[0]: labels}, index=index).astype(data.y.dtypes)
@@ -277,6 +394,34 @@ def assemble_y(data: Data, plan, X_res):
     if np.ndim(data.y) == 2:
         return labels.reshape(-1, 1)
     return labels
+
+
+def _y_index(data: Data, plan, X_res):
+    """The index of a pandas ``y``: X_res's when X is a DataFrame, else by the same rule."""
+    if data.x_kind == "dataframe":
+        return X_res.index
+    return _new_index(data.y.index, plan.indices, plan.n_new)
+
+
+def _onehot(data: Data, columns: np.ndarray, plan, X_res):
+    """Indicator rows for ``columns`` (each row's own column of the caller's matrix).
+
+    The labels of a one-hot ``y`` are column positions, never re-numbered: a column no row
+    uses (``to_categorical(y, num_classes=K)`` on a fold without some class) stays in place
+    and stays empty, so every row keeps its own column.
+    """
+    n_columns = np.shape(data.y)[1]
+    matrix = columns[:, None] == np.arange(n_columns)
+    if sparse.issparse(data.y):
+        return sparse.csr_matrix(matrix.astype(data.y.dtype)).asformat(data.y.format)
+    if not _is_dataframe(data.y):
+        matrix = matrix.astype(np.asarray(data.y).dtype)
+        return matrix.tolist() if isinstance(data.y, list | tuple) else matrix
+    import pandas as pd
+
+    frame = pd.DataFrame(dict(enumerate(matrix.T)), index=_y_index(data, plan, X_res))
+    frame.columns = data.y.columns
+    return frame.astype(data.y.dtypes.to_dict())
 
 
 def assemble_weight(weight: np.ndarray, plan) -> np.ndarray:

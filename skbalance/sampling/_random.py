@@ -5,7 +5,6 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from scipy import sparse
 
 from ._base import BaseResampler, ResamplePlan, generator_from, rows_of_class_at, spread_draws
 
@@ -69,6 +68,33 @@ class RandomUnderSampler(BaseResampler):
         return ResamplePlan(np.sort(np.concatenate(kept)))
 
 
+def smoothed_bootstrap_bandwidth(n_samples: int, n_features: int) -> float:
+    """imbalanced-learn's smoothed-bootstrap bandwidth ``(4 / ((d + 2) n)) ** (1 / (d + 4))``.
+
+    Silverman's rule of thumb for a Gaussian kernel in ``d = n_features`` dimensions, with
+    ``n = n_samples`` the number of rows of X, **all classes together**, as
+    ``imblearn.over_sampling.RandomOverSampler`` computes it (not the size of the class
+    being over-sampled).
+
+    Examples
+    --------
+    >>> round(smoothed_bootstrap_bandwidth(200, 3), 4)
+    0.4544
+    """
+    return (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
+
+
+def _column_std(X: np.ndarray) -> np.ndarray:
+    """Per-column standard deviation at any scale (float64, no overflow or underflow).
+
+    Squares of float32 values overflow above ~1e19 and vanish below ~1e-23, and float64's
+    above ~1e154 / below ~1e-162: each column is divided by its largest magnitude first.
+    """
+    magnitude = np.abs(X).max(axis=0).astype(np.float64)
+    magnitude[magnitude == 0] = 1.0
+    return (X / magnitude).std(axis=0, dtype=np.float64) * magnitude
+
+
 class RandomOverSampler(BaseResampler):
     """Over-sample the targeted classes by repeating their rows.
 
@@ -90,9 +116,13 @@ class RandomOverSampler(BaseResampler):
         times, others never.
     shrinkage : float, dict or None, default=None
         Smoothed bootstrap: when given, each copy is perturbed with Gaussian noise whose
-        per-feature scale is ``shrinkage * h * std`` of its class, with imbalanced-learn's
-        bandwidth ``h = (4 / ((n_features + 2) * n_class)) ** (1 / (n_features + 4))``.
-        A dict gives one factor per targeted class. Needs dense numeric X.
+        per-feature standard deviation is ``shrinkage * h * std``, ``std`` being the
+        feature's standard deviation within the class, and ``h`` imbalanced-learn's
+        bandwidth ``(4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))`` with
+        ``n_samples`` the number of rows of X (all classes), exactly as
+        ``imblearn.over_sampling.RandomOverSampler`` computes it. A dict gives one factor
+        per targeted class. Needs dense numeric X; integer and boolean columns are rounded
+        (and clipped to their dtype's range) after the noise is added.
 
     Attributes
     ----------
@@ -130,6 +160,18 @@ class RandomOverSampler(BaseResampler):
     def _uses_matrix(self) -> bool:
         return self.shrinkage is not None
 
+    def _creates_rows(self) -> bool:
+        return self.shrinkage is not None
+
+    def _plan_checks(self, data):
+        # before any work, and the same in fit and fit_resample
+        if self.shrinkage is not None and data.x_kind == "sparse":
+            raise ValueError(
+                "RandomOverSampler with shrinkage needs dense X (noise would fill every "
+                "zero); pass X.toarray() or use shrinkage=None."
+            )
+        return super()._plan_checks(data)
+
     def _check_params(self, counts, classes, targets):
         if self.method not in _OVER_METHODS:
             raise ValueError(
@@ -153,9 +195,13 @@ class RandomOverSampler(BaseResampler):
         else:
             factors = {classes.tolist()[c]: self.shrinkage for c in targets}
         for label, factor in factors.items():
-            if not isinstance(factor, Real) or isinstance(factor, bool) or not factor >= 0:
+            if (
+                not isinstance(factor, Real)
+                or isinstance(factor, bool)
+                or not 0 <= factor < np.inf  # inf would turn every copy into inf
+            ):
                 raise ValueError(
-                    f"shrinkage for class {label!r} must be a number >= 0; got {factor!r}."
+                    f"shrinkage for class {label!r} must be a finite number >= 0; got {factor!r}."
                 )
         self.shrinkage_ = factors
 
@@ -175,21 +221,17 @@ class RandomOverSampler(BaseResampler):
         originals = np.arange(len(codes))
         if self.shrinkage is None:
             return ResamplePlan(np.concatenate([originals, extra]))
-        if sparse.issparse(X):
-            raise ValueError(
-                "RandomOverSampler with shrinkage needs dense X (noise would fill every "
-                "zero); pass X.toarray() or use shrinkage=None."
-            )
         new_rows = X[extra].copy()
-        classes_of = dict(zip(targets, self.shrinkage_, strict=True))  # code -> label
+        n_samples, n_features = X.shape
+        bandwidth = smoothed_bootstrap_bandwidth(n_samples, n_features)
+        labels = self._classes_seen.tolist()
         for code in targets:
             in_class = codes[extra] == code
-            n_new, class_X = int(in_class.sum()), X[codes == code]
+            n_new = int(in_class.sum())
             if n_new == 0:
                 continue
-            n_features = X.shape[1]
-            bandwidth = (4 / ((n_features + 2) * len(class_X))) ** (1 / (n_features + 4))
-            scale = self.shrinkage_[classes_of[code]] * bandwidth * class_X.std(axis=0)
+            class_std = _column_std(X[codes == code])
+            scale = self.shrinkage_[labels[code]] * bandwidth * class_std
             noise = rng.standard_normal((n_new, n_features)) * scale
             new_rows[in_class] += noise.astype(X.dtype, copy=False)
         zero = np.zeros(len(extra))

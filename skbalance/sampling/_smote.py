@@ -39,9 +39,9 @@ def _check_class_sizes(sampler, param: str, k: int, counts, classes, targets) ->
 
 def _interpolate(X, base, neighbour, gaps: np.ndarray):
     """Rows ``X[base] + gaps * (X[neighbour] - X[base])`` (dense or sparse, X's dtype)."""
-    if sparse.issparse(X):
-        start, end = X[base], X[neighbour]
-        return sparse.diags(1.0 - gaps) @ start + sparse.diags(gaps) @ end
+    if sparse.issparse(X):  # the dense formula and precision, so both give the same values
+        start = X[base]
+        return start + sparse.diags(gaps.astype(X.dtype, copy=False)) @ (X[neighbour] - start)
     rows = X[neighbour]
     gaps = gaps.astype(X.dtype, copy=False)[:, None]
     for lo in range(0, len(rows), _CHUNK_ROWS):  # chunks: a small temporary, not a copy
@@ -156,7 +156,11 @@ class BorderlineSMOTE(_SMOTEBase):
     ``m_neighbors`` nearest rows (any class) belong to other classes. New rows are
     interpolated from those rows only: towards same-class neighbours (``'borderline-1'``),
     or towards neighbours of any class (``'borderline-2'``; towards another class the point
-    stays in the nearer half of the segment). A class with no row in danger gets no new rows.
+    stays in the nearer half of the segment).
+
+    A class to over-sample with no row in danger is a ``ValueError`` (imbalanced-learn
+    silently adds no rows to it): like ADASYN, every class gets exactly the rows
+    ``sampling_strategy_`` reports, or the fit fails and says why.
 
     Parameters
     ----------
@@ -233,7 +237,13 @@ class BorderlineSMOTE(_SMOTEBase):
                 (2 * n_other >= self.m_neighbors) & (n_other < self.m_neighbors)
             )
             if len(danger) == 0:
-                continue
+                label = self._classes_seen.tolist()[code]
+                raise ValueError(
+                    f"BorderlineSMOTE: no row of class {label!r} is in danger (at least half, "
+                    f"but not all, of its m_neighbors={self.m_neighbors} nearest rows in other "
+                    "classes), so no row can seed its new rows; use SMOTE for this data, or "
+                    "change m_neighbors."
+                )
             if self.kind == "borderline-1":
                 local = kneighbors(
                     X[rows],
@@ -263,7 +273,9 @@ class ADASYN(_SMOTEBase):
     share of other classes among its ``n_neighbors`` nearest rows: hard regions get more.
     Unlike imbalanced-learn (which rounds each row's share and may miss the target by a
     few rows), the shares are rounded by largest remainder so the class reaches exactly the
-    requested count.
+    requested count. A class to over-sample none of whose rows has a neighbour of another
+    class is a ``ValueError`` (imbalanced-learn raises a ``RuntimeError``); BorderlineSMOTE
+    follows the same rule for a class with no row in danger.
 
     Parameters
     ----------
