@@ -223,6 +223,14 @@ def _load(args):
 
     if args.csv is None:
         X, y = load_bundled(args.dataset or "digits", args.imbalance_ratio, args.seed)
+        counts = np.unique(y, return_counts=True)[1]
+        if counts.min() < args.cv:  # the tail the ratio leaves is too short for the folds
+            raise InputError(
+                f"--imbalance-ratio {args.imbalance_ratio:g} leaves only {counts.min()} "
+                f"row{'s' if counts.min() > 1 else ''} of the rarest class, fewer than the "
+                f"{args.cv} folds of --cv; use --imbalance-ratio "
+                f"{np.floor(counts.max() / args.cv):g} or lower, or fewer folds."
+            )
         return X, y, "y"
     X, y, notes = load_csv(args.csv, args.target)
     for note in notes:
@@ -236,6 +244,7 @@ def _compare(args, outputs: _OutputFiles) -> int:
     from rich.console import Console
     from sklearn.pipeline import Pipeline
 
+    from skbalance._presets import STRATEGIES, unmet_need
     from skbalance.compare import check_comparison_data, compare_strategies
 
     # Fail on bad data now, not after the TensorFlow import and the first fits.
@@ -243,6 +252,10 @@ def _compare(args, outputs: _OutputFiles) -> int:
         X, y, cv=args.cv, random_state=args.seed, target_name=target_name
     )
     positive_label = _positive_label(args.positive_label, checked.classes, target_name)
+    for name in args.strategies or ():
+        reason = unmet_need(STRATEGIES[name], min_train_count=checked.min_train_count)
+        if reason is not None:
+            raise InputError(f"strategy {name!r} cannot run here: {reason}.")
     try:
         from skbalance.keras.classifier import KerasBalancedClassifier
     except ImportError as exc:
@@ -273,10 +286,15 @@ def _compare(args, outputs: _OutputFiles) -> int:
     if not console.is_terminal:  # a file or a pipe: no need to squeeze the table into 80 columns
         console = Console(width=200)
     _print_report(result, y, console)
-    if args.json is not None:
-        Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
-    if args.plot is not None:
-        result.plot(args.plot)
+    try:  # checked up front; what can still fail here is the disk (full, removed)
+        if args.json is not None:
+            Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+        if args.plot is not None:
+            result.plot(args.plot)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}."
+        ) from exc
     return 0
 
 
@@ -295,7 +313,7 @@ def _dask_backend(address: str | None):
 
     try:  # waits up to Dask's connect timeout (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
         client = Client(address)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
         raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
         with joblib.parallel_backend("dask"):

@@ -20,6 +20,14 @@ from skbalance.compare import check_finite_features
 
 __all__ = ["load_bundled", "load_csv"]
 
+_NOT_CSV = {
+    ".xlsx": "an Excel workbook",
+    ".xlsm": "an Excel workbook",
+    ".xls": "an Excel workbook",
+    ".ods": "an OpenDocument spreadsheet",
+    ".parquet": "a Parquet file",
+    ".feather": "a Feather file",
+}
 _OTHER_SEPARATORS = (";", "\t", "|")
 # "1,5" or "-0,25e3": a number written with a decimal comma (only read as one in ';' files).
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?\s*$")
@@ -43,10 +51,17 @@ def _read(path: str, **kwargs):
         except UnicodeDecodeError as located:
             start = located.start + len(data) - len(body)
         line = data.count(b"\n", 0, start) + 1
+        if Path(path).suffix.lower() in _NOT_CSV:
+            raise InputError(
+                f"{path} looks like {_NOT_CSV[Path(path).suffix.lower()]}, not a CSV file; "
+                "export it as CSV (UTF-8) and run again."
+            ) from None
         raise InputError(
             f"{path} is not UTF-8 text (byte 0x{data[start]:02x} on line {line}); save it "
             "as UTF-8 (in Excel: 'CSV UTF-8') and run again."
         ) from None
+    except OSError as exc:  # e.g. no permission to read it
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read {path} as CSV: {message}") from None
@@ -160,6 +175,8 @@ def load_csv(path: str, target: str):
     missing or unreadable file, a repeated column name, a missing target column, an infinite
     value, no feature left. ``notes`` lists what was changed on the way, one line each.
     """
+    if Path(path).is_dir():
+        raise InputError(f"{path} is a folder; give the CSV file in it.")
     if not Path(path).is_file():
         raise InputError(f"no such file: {path}")
     notes: list[str] = []

@@ -247,6 +247,23 @@ INPUT_ERRORS = {
         ["--target", "label", "--positive-label", "yes"],
         r"--positive-label 'yes' is not a class .*; the classes are False, True",
     ),
+    "smote without 2 rows to interpolate": (
+        small_frame(label=["a"] * 22 + ["b"] * 2).to_csv(index=False),
+        ["--target", "label", "--cv", "2", "--strategies", "none,smote"],
+        r"strategy 'smote' cannot run here: a class has fewer than 2 rows in a training fold",
+    ),
+    "CSV is a folder": ("{folder}", ["--target", "label"], r"is a folder; give the CSV file in"),
+    "Excel workbook": (
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5",
+        ["--target", "label"],
+        r"data\.xlsx looks like an Excel workbook, not a CSV file; export it as CSV",
+    ),
+    "bundled data, ratio too high for the folds": (
+        "{no csv}",
+        ["--dataset", "breast_cancer", "--imbalance-ratio", "1000"],
+        r"--imbalance-ratio 1000 leaves only 1 row of the rarest class, fewer than the 3 folds "
+        r"of --cv; use --imbalance-ratio 70 or lower",
+    ),
     "json in /proc": (
         small_frame().to_csv(index=False),
         ["--target", "label", "--json", "/proc/skbalance-out.json"],
@@ -270,36 +287,54 @@ INPUT_ERRORS = {
 }
 
 
+def input_error_argv(case: str, folder) -> list[str]:
+    """The command line of ``INPUT_ERRORS[case]``, its files written under ``folder``."""
+    content, extra, _ = INPUT_ERRORS[case]
+    suffix = ".xlsx" if "Excel" in case else ".csv"
+    csv = folder / ("nope.csv" if content is None else f"data{suffix}")
+    if content == "{no csv}":
+        return ["compare", *extra]
+    if content == "{folder}":
+        csv = folder
+    elif content is not None:
+        write_csv(csv, content)
+    extra = [a.replace("{tmp}", str(folder)).replace("{csv}", str(csv)) for a in extra]
+    return ["compare", str(csv), *extra]
+
+
 @pytest.mark.parametrize("case", INPUT_ERRORS)
 def test_input_errors_are_one_line_exit_1_before_training(case, tmp_path, capfd):
     """Class: bad data that passed the up-front checks and failed after TensorFlow was imported
     and every strategy trained (inf features, an unwritable --json), or failed with a misleading
     message (a continuous target: 'class -2.05 has only 1 row')."""
-    content, extra, message = INPUT_ERRORS[case]
-    csv = tmp_path / "nope.csv" if content is None else tmp_path / "data.csv"
-    if content is not None:
-        write_csv(csv, content)
-    extra = [a.replace("{tmp}", str(tmp_path)).replace("{csv}", str(csv)) for a in extra]
-    before = sorted(tmp_path.rglob("*"))
-    status, out, err = run_main(["compare", str(csv), *extra], capfd)
-    assert_one_line_error(status, out, err, 1, message)
-    assert sorted(tmp_path.rglob("*")) == before  # nothing created, nothing removed
-    if case == "json overwrites the CSV":
-        assert csv.read_text() == content
+    argv = input_error_argv(case, tmp_path)
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    status, out, err = run_main(argv, capfd)
+    assert_one_line_error(status, out, err, 1, INPUT_ERRORS[case][2])
+    after = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    assert after == before  # nothing created, removed or overwritten
+
+
+def test_an_unreadable_csv_is_an_input_error(houses_csv, monkeypatch, capfd):
+    """Class: an OSError while reading (no permission) reported as a bug in skbalance."""
+    import pandas
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(houses_csv))
+
+    monkeypatch.setattr(pandas, "read_csv", denied)
+    status, out, err = run_main(["compare", str(houses_csv), "--target", "decision"], capfd)
+    assert_one_line_error(status, out, err, 1, r"cannot read .*houses\.csv: Permission denied")
 
 
 def test_input_errors_never_import_tensorflow(tmp_path):
     """Class: a check that runs only after the heavy import (TensorFlow takes seconds to load
     and prints to the terminal): every input error must be found without it."""
     runs = []
-    for case, (content, extra, _) in INPUT_ERRORS.items():
-        csv = tmp_path / f"{len(runs)}.csv"
-        if content is not None:
-            write_csv(csv, content)
-        else:
-            csv = tmp_path / "nope.csv"
-        extra = [a.replace("{tmp}", str(tmp_path)).replace("{csv}", str(csv)) for a in extra]
-        runs.append((case, ["compare", str(csv), *extra]))
+    for index, case in enumerate(INPUT_ERRORS):
+        folder = tmp_path / str(index)
+        folder.mkdir()
+        runs.append((case, input_error_argv(case, folder)))
     runs.append(("option", ["compare", "--jobs", "0"]))
     runs.append(("bundled, bad label", ["compare", "--positive-label", "11", "--cv", "2"]))
     code = (
