@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +42,16 @@ def _read(path: str, **kwargs):
     import pandas as pd
 
     try:
-        return pd.read_csv(path, encoding="utf-8-sig", **kwargs)
+        with warnings.catch_warnings():
+            # index_col=False: rows with one field more than the header must not silently turn
+            # the first column into the index (shifting every name by one); pandas warns instead.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, encoding="utf-8-sig", index_col=False, **kwargs)
+    except pd.errors.ParserWarning:
+        raise InputError(
+            f"the rows of {path} have more fields than its header has names (a separator at "
+            "the end of each row?); give every column a name in the header."
+        ) from None
     except UnicodeDecodeError as exc:
         data = Path(path).read_bytes()
         body = data.removeprefix(codecs.BOM_UTF8)
@@ -60,26 +70,26 @@ def _read(path: str, **kwargs):
             f"{path} is not UTF-8 text (byte 0x{data[start]:02x} on line {line}); save it "
             "as UTF-8 (in Excel: 'CSV UTF-8') and run again."
         ) from None
-    except OSError as exc:  # e.g. no permission to read it
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}.") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"cannot read {path} as CSV: {message}") from None
 
 
+def _separator(path: str) -> str:
+    """',' unless the header line has none but holds ';', tabs or '|' (the most frequent)."""
+    with open(path, "rb") as file:
+        header = file.readline().decode("utf-8-sig", errors="replace")
+    counts = {sep: header.count(sep) for sep in _OTHER_SEPARATORS}
+    best = max(counts, key=counts.get)
+    return best if "," not in header and counts[best] else ","
+
+
 def _read_frame(path: str, notes: list[str]):
     """The table and its header as written (before pandas renames empty or repeated names)."""
-    frame = _read(path)
-    separator = ","
-    if frame.shape[1] == 1:
-        # A one-column read of a file whose header holds ';', tabs or '|': another separator.
-        header = str(frame.columns[0])
-        counts = {sep: header.count(sep) for sep in _OTHER_SEPARATORS}
-        best = max(counts, key=counts.get)
-        if counts[best]:
-            separator = best
-            frame = _read(path, sep=separator)
-            notes.append(f"read {path} with {_separator_name(separator)} as the column separator")
+    separator = _separator(path)
+    if separator != ",":
+        notes.append(f"read {path} with {_separator_name(separator)} as the column separator")
+    frame = _read(path, sep=separator)
     header = _read(path, sep=separator, header=None, nrows=1, dtype=str, keep_default_na=False)
     return frame, header.iloc[0].tolist() if len(header) else [], separator
 
@@ -180,7 +190,10 @@ def load_csv(path: str, target: str):
     if not Path(path).is_file():
         raise InputError(f"no such file: {path}")
     notes: list[str] = []
-    frame, header, separator = _read_frame(path, notes)
+    try:
+        frame, header, separator = _read_frame(path, notes)
+    except OSError as exc:  # e.g. no permission to read it
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}.") from None
     _check_header(path, header)
     if target not in frame.columns:
         raise InputError(

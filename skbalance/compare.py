@@ -143,7 +143,10 @@ def first_infinite(X) -> tuple[object, int, int] | None:
         rows, columns = coo.row[bad], coo.col[bad]
         column = int(columns.min())
         return column, int(rows[columns == column].min()), int((columns == column).sum())
-    values = np.asarray(X)
+    try:
+        values = np.asarray(X)
+    except (ValueError, TypeError):  # ragged rows, ...: the estimator's own input to judge
+        return None
     if values.dtype.kind not in "fc" or values.ndim == 0 or values.size == 0:
         return None
     bad = np.isinf(values.reshape(values.shape[0], -1))

@@ -218,6 +218,11 @@ INPUT_ERRORS = {
         ["--target", "label"],
         r"column name 'x' appears twice in the header of .* \(columns 1 and 2\)",
     ),
+    "rows longer than the header": (
+        "x,label\n0,1,a,\n1,2,b,\n",
+        ["--target", "label"],
+        r"the rows of .* have more fields than its header has names",
+    ),
     "header only": ("x,label\n", ["--target", "label"], r"has no rows with a 'label' value"),
     "empty file": ("", ["--target", "label"], r"cannot read .* as CSV"),
     "no feature with values": (
@@ -315,14 +320,20 @@ def test_input_errors_are_one_line_exit_1_before_training(case, tmp_path, capfd)
     assert after == before  # nothing created, removed or overwritten
 
 
-def test_an_unreadable_csv_is_an_input_error(houses_csv, monkeypatch, capfd):
+@pytest.mark.parametrize("where", ["open", "read_csv"])
+def test_an_unreadable_csv_is_an_input_error(where, houses_csv, monkeypatch, capfd):
     """Class: an OSError while reading (no permission) reported as a bug in skbalance."""
     import pandas
+
+    import skbalance._cli_data
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", str(houses_csv))
 
-    monkeypatch.setattr(pandas, "read_csv", denied)
+    if where == "open":
+        monkeypatch.setattr(skbalance._cli_data, "open", denied, raising=False)
+    else:
+        monkeypatch.setattr(pandas, "read_csv", denied)
     status, out, err = run_main(["compare", str(houses_csv), "--target", "decision"], capfd)
     assert_one_line_error(status, out, err, 1, r"cannot read .*houses\.csv: Permission denied")
 

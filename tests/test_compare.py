@@ -342,6 +342,15 @@ def test_first_infinite_matches_brute_force_for_every_container(shape, cells, dt
     assert first_infinite(images) == expected
 
 
+def test_first_infinite_leaves_other_containers_to_the_estimator():
+    """Class: a check of our own that crashes on input the estimator may accept (ragged rows,
+    text), or reads a nullable float column as non-numeric."""
+    assert first_infinite([[1.0], [2.0, 3.0]]) is None
+    assert first_infinite(np.array(["a", "inf"])) is None
+    nullable = pd.DataFrame({"a": pd.Series([1.0, None, np.inf], dtype="Float64")})
+    assert first_infinite(nullable) == ("a", 2, 1)
+
+
 def test_infinite_features_are_refused_before_any_fit():
     X, y = imbalanced_data()
     X = X.copy()
