@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -541,6 +542,18 @@ def test_positive_label_names_the_class_as_typed(classes, text, expected):
     (``--positive-label True`` for a bool target)."""
     label = _positive_label(text, np.array(classes), "y")
     assert label == expected and type(label) is type(expected)
+
+
+def test_a_column_empty_in_one_training_fold_is_quiet_and_keeps_the_width():
+    """Class: one imputer warning per fit (dozens per run) for a column that a training fold
+    happens to have no value of, and a fold whose features are one column narrower."""
+    frame = pd.DataFrame({"a": [np.nan] * 5 + [1.0], "b": np.arange(6.0), "c": list("xyxyxy")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fold = _preprocessor(frame).fit_transform(frame.iloc[:5])
+    full = _preprocessor(frame).fit_transform(frame)
+    assert fold.shape[1] == full.shape[1] == 4
+    np.testing.assert_array_equal(fold[:, 0], 0.0)
 
 
 @settings(max_examples=40, deadline=None)
