@@ -227,14 +227,6 @@ def _load(args):
 
     if args.csv is None:
         X, y = load_bundled(args.dataset or "digits", args.imbalance_ratio, args.seed)
-        counts = np.unique(y, return_counts=True)[1]
-        if counts.min() < args.cv:  # the tail the ratio leaves is too short for the folds
-            raise InputError(
-                f"--imbalance-ratio {args.imbalance_ratio:g} leaves only {counts.min()} "
-                f"row{'s' if counts.min() > 1 else ''} of the rarest class, fewer than the "
-                f"{args.cv} folds of --cv; use --imbalance-ratio "
-                f"{np.floor(counts.max() / args.cv):g} or lower, or fewer folds."
-            )
         return X, y, "y"
     X, y, notes = load_csv(args.csv, args.target)
     for note in notes:
@@ -252,9 +244,20 @@ def _compare(args, outputs: _OutputFiles) -> int:
     from skbalance.compare import check_comparison_data, compare_strategies
 
     # Fail on bad data now, not after the TensorFlow import and the first fits.
-    checked = check_comparison_data(
-        X, y, cv=args.cv, random_state=args.seed, target_name=target_name
-    )
+    try:
+        checked = check_comparison_data(
+            X, y, cv=args.cv, random_state=args.seed, target_name=target_name
+        )
+    except InputError as exc:
+        if args.csv is not None:
+            raise
+        # Bundled data is valid by construction: only the ratio can leave too short a tail.
+        counts = np.unique(y, return_counts=True)[1]
+        raise InputError(
+            f"{exc} With --dataset, lower --imbalance-ratio instead: "
+            f"{np.floor(counts.max() / args.cv):g} or lower leaves at least {args.cv} rows of "
+            "every class."
+        ) from exc
     positive_label = _positive_label(args.positive_label, checked.classes, target_name)
     for name in args.strategies or ():
         reason = unmet_need(STRATEGIES[name], min_train_count=checked.min_train_count)

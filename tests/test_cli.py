@@ -267,8 +267,8 @@ INPUT_ERRORS = {
     "bundled data, ratio too high for the folds": (
         "{no csv}",
         ["--dataset", "breast_cancer", "--imbalance-ratio", "1000"],
-        r"--imbalance-ratio 1000 leaves only 1 row of the rarest class, fewer than the 3 folds "
-        r"of --cv; use --imbalance-ratio 70 or lower",
+        r"class 'malignant' has only 1 row; .* With --dataset, lower --imbalance-ratio instead: "
+        r"70 or lower leaves at least 3 rows of every class\.$",
     ),
     "json in /proc": (
         small_frame().to_csv(index=False),
