@@ -405,6 +405,28 @@ def test_an_unexpected_error_shows_the_traceback_and_where_to_report_it(
     assert not out_json.exists()
 
 
+def test_a_strategy_that_fails_asks_for_a_report():
+    """Class: a failure inside a strategy (after every input check passed) shown like a
+    verdict on the data, without pointing to --debug and the issue tracker."""
+    from rich.console import Console
+    from sklearn.linear_model import LogisticRegression
+
+    from skbalance._cli import _issues_url, _print_report
+    from skbalance.compare import compare_strategies
+
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(40, 2)), np.repeat(["a", "b"], [30, 10])
+    strategies = {"ok": LogisticRegression(), "bad": LogisticRegression(C=-1)}
+    result = compare_strategies(X, y, strategies=strategies, cv=2, on_error="skip")
+    console = Console(file=io.StringIO(), width=200)
+    _print_report(result, y, console)
+    text = console.file.getvalue()
+    assert "failed bad: InvalidParameterError" in text
+    assert (
+        f"Run again with --debug for the traceback, and please report it: {_issues_url()}" in text
+    )
+
+
 def test_a_failed_run_leaves_an_existing_output_file_untouched(
     houses_csv, tmp_path, monkeypatch, capfd
 ):
