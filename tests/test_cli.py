@@ -80,6 +80,7 @@ def test_help_explains_every_option_and_strategy():
 
     for name in STRATEGIES:
         assert name in out.stdout
+    assert "Exit status: 0 done; 1 the input cannot be used" in out.stdout
     top = run_cli("--help")
     assert top.returncode == 0 and "compare" in top.stdout
 
@@ -648,6 +649,7 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
         assert out_png.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow  # the library half is test_compare's bool-label test, without Keras
 def test_bool_target_with_an_empty_column_runs_with_one_note(tmp_path):
     """Class: a bool target that ``--positive-label True`` could not name, and an all-empty
     column that printed a screenful of scikit-learn warnings, end to end in a real process."""

@@ -311,6 +311,36 @@ def test_positive_label_is_the_class_itself():
     assert label == 1 and type(label) is int
 
 
+def test_bool_labels_with_a_bool_positive_label_score_and_serialise():
+    """Class: labels of a type the scorers or JSON do not expect (bool) failing or mis-scoring
+    only after training."""
+    X, y = imbalanced_data(labels=("common", "rare"))
+    flags = y == "rare"
+    result = compare_strategies(
+        X,
+        flags,
+        strategies={"lr": LogisticRegression()},
+        positive_label=True,
+        cv=3,
+        random_state=0,
+    )
+    reference = compare_strategies(
+        X,
+        flags.astype(int),
+        strategies={"lr": LogisticRegression()},
+        positive_label=1,
+        cv=3,
+        random_state=0,
+    )
+    assert result.positive_label is True and "recall[True]_mean" in result.table.columns
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["classes"] == [False, True] and data["positive_label"] is True
+    for metric in ("balanced_accuracy", "average_precision", "recall[True]"):
+        assert result.table.loc["lr", f"{metric}_mean"] == pytest.approx(
+            reference.table.loc["lr", f"{metric.replace('True', '1')}_mean"]
+        )
+
+
 def brute_force_first_infinite(table: np.ndarray):
     for column in range(table.shape[1]):
         rows = [row for row in range(table.shape[0]) if np.isinf(table[row, column])]
