@@ -8,7 +8,10 @@ guessed separator) comes back as notes for the user, one line each.
 
 from __future__ import annotations
 
+import bz2
 import codecs
+import gzip
+import lzma
 import re
 import warnings
 from pathlib import Path
@@ -77,7 +80,11 @@ def _read(path: str, **kwargs):
 
 def _separator(path: str) -> str:
     """',' unless the header line has none but holds ';', tabs or '|' (the most frequent)."""
-    with open(path, "rb") as file:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".zip", ".zst", ".tar"):  # archives pandas opens itself: no look inside
+        return ","
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(suffix, open)
+    with opener(path, "rb") as file:
         header = file.readline().decode("utf-8-sig", errors="replace")
     counts = {sep: header.count(sep) for sep in _OTHER_SEPARATORS}
     best = max(counts, key=counts.get)

@@ -3,6 +3,7 @@
 a small CSV run with --json, and (slow) the default run on long-tailed digits."""
 
 import contextlib
+import gzip
 import io
 import json
 import os
@@ -497,6 +498,10 @@ def test_semicolon_file_with_decimal_commas_reads_as_numbers(tmp_path):
     assert X["rooms"].tolist() == [3, 4, 2, 1] and y.tolist() == ["a", "b", "a", "b"]
     assert any("';' as the column separator" in note for note in notes)
     assert any("column 'price': read '1,5' as the number 1.5" in note for note in notes)
+    compressed = tmp_path / "eu.csv.gz"
+    compressed.write_bytes(gzip.compress(text.encode()))
+    X_gz, _, _ = load_csv(str(compressed), "label")
+    pd.testing.assert_frame_equal(X_gz, X)
     tabbed, _, notes = load_csv(write_csv(tmp_path / "t.tsv", "x\tlabel\n1.5\ta\n2\tb\n"), "label")
     assert tabbed["x"].tolist() == [1.5, 2.0] and "a tab as the column separator" in notes[0]
 
