@@ -1,8 +1,17 @@
 """``python -m skbalance compare``: which balancing technique helps on *your* data?
 
-Everything that can be checked (files, columns, classes, folds, option values) is checked
-before TensorFlow is imported or anything is trained, and a problem is one line on stderr with a
-non-zero exit status; ``--debug`` shows the traceback instead.
+Everything that can be checked (options, files, columns, classes, folds, output paths) is
+checked before TensorFlow is imported or anything is trained. Exit status:
+
+- 0: done;
+- 1: the input cannot be used (a file, the data, an output path, a missing optional
+  dependency): one line on stderr that says what to change;
+- 2: the command line itself is wrong (an unknown option, a value out of range): one line;
+- 3: an unexpected error inside skbalance (a bug): the traceback, and where to report it;
+- 130: interrupted (Ctrl-C).
+
+Only an :class:`~skbalance._errors.InputError` gets the one-line treatment; ``--debug`` shows
+the traceback of any error.
 """
 
 from __future__ import annotations
@@ -11,55 +20,36 @@ import contextlib
 import json
 import os
 import sys
+import traceback
 import warnings
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
-from skbalance._cli_args import PROG, CLIError, build_parser, check_options
+from skbalance._cli_args import PROG, check_environment, did_you_mean, parse_args
+from skbalance._errors import InputError
 
-
-def _load_csv(path: str, target: str):
-    import pandas as pd
-
-    if not Path(path).is_file():
-        raise CLIError(f"no such file: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise CLIError(f"cannot read {path} as CSV: {exc}") from exc
-    if target not in frame.columns:
-        raise CLIError(
-            f"no column {target!r} in {path}; the columns are {', '.join(map(str, frame.columns))}."
-        )
-    if frame.shape[1] < 2:
-        raise CLIError(f"{path} has no feature columns besides the target {target!r}.")
-    missing = frame[target].isna()
-    if missing.any():
-        print(f"note: dropping {int(missing.sum())} rows with no {target!r} value", file=sys.stderr)
-        frame = frame[~missing]
-    if frame.empty:
-        raise CLIError(f"{path} has no rows with a {target!r} value.")
-    return frame.drop(columns=[target]), frame[target].to_numpy()
+EXIT_INPUT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 1, 3, 130
 
 
-def _load_bundled(name: str, ratio: float, seed: int):
-    from skbalance.datasets import load_digits_long_tailed, make_long_tailed
+class _PowerOfTwoScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Divide every column by the power of two nearest its largest magnitude (exact).
 
-    if name == "digits":
-        X, _, y, _ = load_digits_long_tailed(ratio, n_test_per_class=0, random_state=seed)
-        return X, y
-    from sklearn.datasets import load_breast_cancer
+    ``StandardScaler`` squares the values: above ~1e154 the variance overflows and the column
+    becomes NaN; below ~1e-15 its spread is taken for zero and the column is left near 0.
+    Scaling by a power of two first brings each column near 1 without rounding any value, so
+    the standardisation that follows sees the same numbers at every scale.
+    """
 
-    data = load_breast_cancer()
-    labels = data.target_names[data.target]  # string labels: 'malignant' / 'benign'
-    return make_long_tailed(
-        data.data,
-        labels,
-        imbalance_ratio=ratio,
-        class_order=["benign", "malignant"],
-        random_state=seed,
-    )
+    def fit(self, X, y=None):
+        magnitude = np.max(np.abs(np.asarray(X, dtype=float)), axis=0, initial=0.0)
+        usable = np.isfinite(magnitude) & (magnitude > 0)
+        self.exponent_ = np.frexp(np.where(usable, magnitude, 1.0))[1]
+        return self
+
+    def transform(self, X):
+        return np.ldexp(np.asarray(X, dtype=float), -self.exponent_)
 
 
 def _preprocessor(X):
@@ -70,12 +60,22 @@ def _preprocessor(X):
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     if not hasattr(X, "columns"):
-        return StandardScaler()
+        return make_pipeline(_PowerOfTwoScaler(), StandardScaler())
     numeric = [c for c in X.columns if X[c].dtype.kind in "biuf"]
     other = [c for c in X.columns if c not in numeric]
     return ColumnTransformer(
         [
-            ("numeric", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+            (
+                "numeric",
+                make_pipeline(
+                    # keep_empty_features: a column with no value in a training fold becomes
+                    # zeros, quietly, instead of a warning per fit and a narrower fold.
+                    SimpleImputer(strategy="median", keep_empty_features=True),
+                    _PowerOfTwoScaler(),
+                    StandardScaler(),
+                ),
+                numeric,
+            ),
             (
                 "categorical",
                 make_pipeline(
@@ -89,19 +89,93 @@ def _preprocessor(X):
     )
 
 
-def _positive_label(text, y):
+def _positive_label(text: str | None, classes: np.ndarray, target_name: str):
+    """The class that ``--positive-label TEXT`` names, or an :class:`InputError`.
+
+    Text matches a class written the same way; numbers also match by value ("1" names 1.0)
+    and booleans by true/false/1/0 in any case.
+    """
     if text is None:
         return None
-    if y.dtype.kind in "biuf":
+    class_list = classes.tolist()
+    matches = [label for label in class_list if str(label) == text]
+    if not matches and classes.dtype.kind == "b":
+        spelled = {"true": True, "1": True, "false": False, "0": False}.get(text.casefold())
+        matches = [label for label in class_list if label is spelled]
+    elif not matches and classes.dtype.kind in "iuf":
         try:
             value = float(text)
         except ValueError:
-            raise CLIError(
-                f"--positive-label {text!r} is not a class; the classes are "
-                f"{np.unique(y).tolist()}."
-            ) from None
-        return int(value) if y.dtype.kind in "biu" and value.is_integer() else value
-    return text
+            value = None
+        matches = [label for label in class_list if value is not None and label == value]
+    if not matches:
+        shown = ", ".join(map(str, class_list[:20])) + (", ..." if len(class_list) > 20 else "")
+        raise InputError(
+            f"--positive-label {text!r} is not a class of {target_name}"
+            f"{did_you_mean(text, map(str, class_list))}; the classes are {shown}."
+        )
+    return matches[0]
+
+
+class _OutputFiles:
+    """The ``--json`` and ``--plot`` files, made sure to be writable before any work.
+
+    A file that does not exist yet is created (empty) up front; if the run then fails, the
+    files it created are removed again, so a failed run leaves no empty or partial result
+    behind. A file that existed is opened for appending (which writes nothing) to check that
+    it can be written, and is replaced only when the run succeeds.
+    """
+
+    def __init__(self, args):
+        self.created: list[Path] = []
+        paths = {"--json": args.json, "--plot": args.plot}
+        if args.json is not None and args.plot is not None:
+            if Path(args.json).resolve() == Path(args.plot).resolve():
+                raise InputError(f"--json and --plot name the same file, {args.json}.")
+        if args.plot is not None:
+            self._check_plot_format(args.plot)
+        try:
+            for option, path in paths.items():
+                if path is not None:
+                    self._prepare(option, Path(path), args.csv)
+        except BaseException:
+            self.remove_created()
+            raise
+
+    @staticmethod
+    def _check_plot_format(path: str) -> None:
+        from matplotlib.backend_bases import FigureCanvasBase
+
+        suffix = Path(path).suffix.lower().lstrip(".")
+        formats = FigureCanvasBase.get_supported_filetypes()
+        if suffix and suffix not in formats:
+            raise InputError(
+                f"--plot cannot write a .{suffix} file; use one of "
+                f"{', '.join('.' + name for name in sorted(formats))} (e.g. cmp.png)."
+            )
+
+    def _prepare(self, option: str, path: Path, csv: str | None) -> None:
+        if path.is_dir():
+            raise InputError(f"{option}: {path} is a folder; give a file name in it.")
+        if not path.resolve().parent.is_dir():
+            raise InputError(f"{option}: the folder of {path} does not exist.")
+        if csv is not None and path.exists() and Path(csv).exists():
+            if os.path.samefile(path, csv):
+                raise InputError(f"{option} {path} would overwrite the input CSV.")
+        existed = path.exists()
+        try:
+            with open(path, "a"):  # creates it, or checks it is writable; never truncates
+                pass
+        except OSError as exc:
+            raise InputError(f"{option}: cannot write {path}: {exc.strerror or exc}.") from None
+        if not existed:
+            self.created.append(path)
+
+    def remove_created(self) -> None:
+        for path in self.created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        self.created = []
 
 
 def _print_report(result, y, console) -> None:
@@ -127,28 +201,72 @@ def _print_report(result, y, console) -> None:
         console.print(escape(f"skipped {name}: {reason}"))
     for name, error in result.failures.items():
         console.print(f"[red]failed[/red] {escape(f'{name}: {error}')}")
+    if result.failures:  # the input was checked: a strategy that fails is unexpected
+        console.print(
+            escape(
+                f"Run again with --debug for the traceback, and please report it: {_issues_url()}"
+            )
+        )
     console.print(f"[bold]Recommendation:[/bold] {escape(result.recommendation)}")
 
 
 def _run(args) -> int:
-    check_options(args)
-    if args.csv is not None:
-        X, y = _load_csv(args.csv, args.target)
-    else:
-        X, y = _load_bundled(args.dataset or "digits", args.imbalance_ratio, args.seed)
-    positive_label = _positive_label(args.positive_label, y)
+    check_environment(args)
+    outputs = _OutputFiles(args)
+    try:
+        status = _compare(args, outputs)
+    except BaseException:
+        outputs.remove_created()
+        raise
+    return status
+
+
+def _load(args):
+    """``(X, y, target_name)``, every check on the data done (no TensorFlow yet)."""
+    from skbalance._cli_data import load_bundled, load_csv
+
+    if args.csv is None:
+        X, y = load_bundled(args.dataset or "digits", args.imbalance_ratio, args.seed)
+        return X, y, "y"
+    X, y, notes = load_csv(args.csv, args.target)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return X, y, f"the target column {args.target!r}"
+
+
+def _compare(args, outputs: _OutputFiles) -> int:
+    X, y, target_name = _load(args)
 
     from rich.console import Console
     from sklearn.pipeline import Pipeline
 
+    from skbalance._presets import STRATEGIES, unmet_need
     from skbalance.compare import check_comparison_data, compare_strategies
 
     # Fail on bad data now, not after the TensorFlow import and the first fits.
-    check_comparison_data(X, y, cv=args.cv, positive_label=positive_label, random_state=args.seed)
+    try:
+        checked = check_comparison_data(
+            X, y, cv=args.cv, random_state=args.seed, target_name=target_name
+        )
+    except InputError as exc:
+        if args.csv is not None:
+            raise
+        # Bundled data is valid by construction: only the ratio can leave too short a tail.
+        counts = np.unique(y, return_counts=True)[1]
+        raise InputError(
+            f"{exc} With --dataset, lower --imbalance-ratio instead: "
+            f"{np.floor(counts.max() / args.cv):g} or lower leaves at least {args.cv} rows of "
+            "every class."
+        ) from exc
+    positive_label = _positive_label(args.positive_label, checked.classes, target_name)
+    for name in args.strategies or ():
+        reason = unmet_need(STRATEGIES[name], min_train_count=checked.min_train_count)
+        if reason is not None:
+            raise InputError(f"strategy {name!r} cannot run here: {reason}.")
     try:
         from skbalance.keras.classifier import KerasBalancedClassifier
     except ImportError as exc:
-        raise CLIError(f"the Keras classifier cannot be imported: {exc}") from exc
+        raise InputError(f"the Keras classifier cannot be imported: {exc}") from exc
     classifier = KerasBalancedClassifier(
         hidden_units=args.hidden_units,
         epochs=args.epochs,
@@ -175,10 +293,15 @@ def _run(args) -> int:
     if not console.is_terminal:  # a file or a pipe: no need to squeeze the table into 80 columns
         console = Console(width=200)
     _print_report(result, y, console)
-    if args.json is not None:
-        Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
-    if args.plot is not None:
-        result.plot(args.plot)
+    try:  # checked up front; what can still fail here is the disk (full, removed)
+        if args.json is not None:
+            Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+        if args.plot is not None:
+            result.plot(args.plot)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}."
+        ) from exc
     return 0
 
 
@@ -197,8 +320,8 @@ def _dask_backend(address: str | None):
 
     try:  # waits up to Dask's connect timeout (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
         client = Client(address)
-    except (OSError, TimeoutError) as exc:
-        raise CLIError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: a malformed address
+        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     try:
         with joblib.parallel_backend("dask"):
             yield
@@ -256,10 +379,24 @@ def _quiet_python_loggers() -> None:
     absl.logging.set_verbosity(absl.logging.ERROR)
 
 
+def _issues_url() -> str:
+    """Where to report a bug: the project's Homepage (pyproject.toml) + ``/issues``."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("skbalance").get_all("Project-URL") or []
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "homepage":
+            return url.strip().rstrip("/") + "/issues"
+    return "the skbalance issue tracker"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m skbalance``; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Entry point of ``python -m skbalance``; returns the exit status (see the module doc)."""
+    parser, args = parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
@@ -275,16 +412,17 @@ def _guarded_run(args) -> int:
         return _run(args)
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except (CLIError, ValueError, TypeError, OSError, ImportError, RuntimeError) as exc:
-        # Problems with the input: their message says what to change.
+        return EXIT_INTERRUPTED
+    except InputError as exc:  # our checks of the input: the message says what to change
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"{PROG} {args.command}: error: {message}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # anything else is unexpected: name it, point to --debug
+        return EXIT_INPUT_ERROR
+    except Exception:  # anything else escaped our checks: a bug, shown in full
+        traceback.print_exc(file=sys.stderr)
         print(
-            f"{PROG} {args.command}: error: {type(exc).__name__}: {exc} "
-            "(run again with --debug for the traceback)",
+            f"{PROG} {args.command}: internal error: this is a bug in skbalance, not a problem "
+            f"with your input. Please report it at {_issues_url()} with the command you ran "
+            "and the traceback above.",
             file=sys.stderr,
         )
-        return 1
+        return EXIT_BUG

@@ -1,29 +1,128 @@
-"""The options of ``python -m skbalance compare``: the parser and the checks that need no data.
+"""The options of ``python -m skbalance compare``: the parser, which judges everything that the
+command line alone decides (each option's value and range, the combinations of options).
 
-Kept apart from :mod:`skbalance._cli` (which loads data and runs the comparison) so that
-``--help`` and option errors cost no more than importing argparse and scikit-learn's metrics.
+A malformed command line exits with status 2 and one line (argparse's convention). Kept apart
+from :mod:`skbalance._cli` (which loads data and runs the comparison) so that ``--help`` and
+option errors cost no more than importing argparse and scikit-learn's metrics.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
+
+from skbalance._errors import InputError
 
 PROG = "python -m skbalance"
 DATASETS = ("digits", "breast_cancer")
 DEFAULTS = {"cv": 3, "epochs": 30, "batch_size": 32, "hidden_units": "64", "ratio": 20.0}
+SEED_MAX = 2**32 - 1  # NumPy's RandomState (the folds, the samplers) takes seeds up to here
 
 
-class CLIError(Exception):
-    """A problem with the user's input: reported as one line, without a traceback."""
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a command-line error reported as one line instead of the whole usage."""
+
+    commands: dict  # command name -> its parser (set on the top-level parser)
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message.rstrip('.')} (see '{self.prog} --help').\n")
+
+
+def did_you_mean(name: str, choices) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to a misspelt ``name``, or ``""``."""
+    import difflib
+
+    by_folded = {str(choice).casefold(): str(choice) for choice in choices}
+    close = difflib.get_close_matches(str(name).casefold(), list(by_folded), n=1, cutoff=0.6)
+    return f" (did you mean {by_folded[close[0]]!r}?)" if close else ""
+
+
+def _integer(text: str, what: str, low: int, high: int | None = None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(f"must be {what}; got {text!r}.")
+    return value
+
+
+def _int_type(what: str, low: int, high: int | None = None):
+    def parse(text: str) -> int:
+        return _integer(text, what, low, high)
+
+    parse.__name__ = "int"
+    return parse
+
+
+def _jobs(text: str) -> int:
+    value = _integer(text, "a nonzero integer", -(2**31), 2**31)
+    if value == 0:
+        raise argparse.ArgumentTypeError(
+            "must be a positive number of parallel fits, or -1 for every core (-2: all but "
+            f"one, ...); got {text!r}."
+        )
+    return value
+
+
+def _imbalance_ratio(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not np.isfinite(value) or value < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a number >= 1 (rows of the largest class / rows of the rarest); got {text!r}."
+        )
+    return value
+
+
+def _split_list(text: str) -> list[str]:
+    items = [item.strip() for item in text.split(",")]
+    if not any(items):
+        raise argparse.ArgumentTypeError("is empty; give a comma-separated list.")
+    if not all(items):
+        raise argparse.ArgumentTypeError(f"has an empty entry in {text!r}; remove the extra comma.")
+    return items
+
+
+def _hidden_units(text: str) -> tuple[int, ...]:
+    what = "comma-separated positive integers (layer sizes) such as 64,32"
+    return tuple(_integer(item, what, 1) for item in _split_list(text))
+
+
+def _strategies(text: str) -> list[str]:
+    from skbalance._presets import STRATEGIES
+
+    names = _split_list(text)
+    for name in names:
+        if name not in STRATEGIES:
+            raise argparse.ArgumentTypeError(
+                f"unknown strategy {name!r}{did_you_mean(name, STRATEGIES)}; choose from "
+                f"{', '.join(STRATEGIES)}."
+            )
+    return names
+
+
+def _scoring(text: str) -> list[str]:
+    from sklearn.metrics import get_scorer_names
+
+    names = _split_list(text)
+    known = ["geometric_mean", *get_scorer_names()]
+    for name in names:
+        if name not in known:
+            raise argparse.ArgumentTypeError(
+                f"unknown metric {name!r}{did_you_mean(name, known)}; use geometric_mean or a "
+                "scikit-learn scorer name such as balanced_accuracy, f1_macro."
+            )
+    return names
 
 
 def build_parser() -> argparse.ArgumentParser:
     from skbalance._presets import STRATEGIES
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="skbalance: class-imbalance handling for deep learning as scikit-learn "
         "estimators. Run '%(prog)s compare --help' for the main command.",
@@ -43,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
             f"  {PROG} compare\n"
             f"  {PROG} compare houses.csv --target decision --positive-label buy --json out.json\n"
             f"  {PROG} compare --dataset breast_cancer --strategies none,focal,smote --plot cmp.png"
+            "\n\nExit status: 0 done; 1 the input cannot be used (a file, the data, an output\n"
+            "path; every check runs before any training); 2 the command line is wrong (an\n"
+            "unknown option, a value out of range); 3 an internal error (a bug: please report\n"
+            "it); 130 interrupted."
         ),
     )
     data = compare.add_argument_group("data")
@@ -62,20 +165,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     data.add_argument(
         "--imbalance-ratio",
-        type=float,
-        default=DEFAULTS["ratio"],
+        type=_imbalance_ratio,
         metavar="R",
-        help="for a bundled data set: rows of the largest class / rows of the rarest "
-        "(default: %(default)g)",
+        help="for a bundled data set: rows of the largest class / rows of the rarest, >= 1 "
+        f"(default: {DEFAULTS['ratio']:g})",
     )
     run = compare.add_argument_group("comparison")
     run.add_argument(
         "--strategies",
+        type=_strategies,
         metavar="LIST",
         help="comma-separated strategy names (default: every one the classifier supports)",
     )
     run.add_argument(
         "--scoring",
+        type=_scoring,
         metavar="LIST",
         default="balanced_accuracy,f1_macro,geometric_mean",
         help="comma-separated metrics; the first ranks the table. 'geometric_mean' or any "
@@ -89,15 +193,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--cv",
-        type=int,
+        type=_int_type("an integer >= 2 (the number of folds)", 2),
         default=DEFAULTS["cv"],
         metavar="N",
-        help="number of stratified cross-validation folds (default: %(default)s)",
+        help="number of stratified cross-validation folds, >= 2 (default: %(default)s)",
     )
-    run.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    run.add_argument(
+        "--seed",
+        type=_int_type(f"an integer from 0 to {SEED_MAX} (2**32 - 1)", 0, SEED_MAX),
+        default=0,
+        metavar="N",
+        help="random seed, 0 to 2**32 - 1 (default: %(default)s)",
+    )
     run.add_argument(
         "--jobs",
-        type=int,
+        type=_jobs,
         default=None,
         metavar="N",
         help="folds trained in parallel (default: 1; -1 uses every core)",
@@ -111,20 +221,21 @@ def build_parser() -> argparse.ArgumentParser:
     model = compare.add_argument_group("network")
     model.add_argument(
         "--epochs",
-        type=int,
+        type=_int_type("an integer >= 1", 1),
         default=DEFAULTS["epochs"],
         metavar="N",
         help="training epochs per fit (default: %(default)s)",
     )
     model.add_argument(
         "--batch-size",
-        type=int,
+        type=_int_type("an integer >= 1", 1),
         default=DEFAULTS["batch_size"],
         metavar="N",
         help="mini-batch size (default: %(default)s)",
     )
     model.add_argument(
         "--hidden-units",
+        type=_hidden_units,
         default=DEFAULTS["hidden_units"],
         metavar="LIST",
         help="comma-separated sizes of the MLP's hidden layers (default: %(default)s)",
@@ -141,69 +252,43 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument(
         "--debug", action="store_true", help="show full tracebacks and library warnings"
     )
+    parser.commands = {"compare": compare}
     return parser
 
 
-def _split_list(text: str, option: str) -> list[str]:
-    items = [item.strip() for item in text.split(",") if item.strip()]
-    if not items:
-        raise CLIError(f"{option} is empty; give a comma-separated list.")
-    return items
+def parse_args(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """Parse the command line; a malformed one exits with status 2 and one line on stderr.
 
-
-def check_options(args) -> None:
-    """Everything about the options that can be checked without reading data or Keras."""
-    from sklearn.metrics import get_scorer_names
-
-    from skbalance._presets import STRATEGIES
-
+    Everything that can be judged from the command line alone is judged here: every option's
+    value (by its ``type``) and the combinations of options.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command != "compare":
+        return parser, args
+    compare = parser.commands["compare"]
     if args.csv is not None and args.dataset is not None:
-        raise CLIError("give either a CSV file or --dataset, not both.")
+        compare.error("give either a CSV file or --dataset, not both.")
     if args.csv is not None and args.target is None:
-        raise CLIError(
+        compare.error(
             f"--target COL is required with a CSV file (which column is the label in {args.csv}?)."
         )
     if args.csv is None and args.target is not None:
-        raise CLIError("--target only applies to a CSV file; give the file too.")
-    for option, value, low in [
-        ("--cv", args.cv, 2),
-        ("--epochs", args.epochs, 1),
-        ("--batch-size", args.batch_size, 1),
-    ]:
-        if value < low:
-            raise CLIError(f"{option} must be at least {low}; got {value}.")
-    if not np.isfinite(args.imbalance_ratio) or args.imbalance_ratio < 1:
-        raise CLIError(f"--imbalance-ratio must be >= 1; got {args.imbalance_ratio:g}.")
-    try:
-        args.hidden_units = tuple(int(u) for u in _split_list(args.hidden_units, "--hidden-units"))
-    except ValueError:
-        raise CLIError(
-            f"--hidden-units must be comma-separated integers such as 64,32; got "
-            f"{args.hidden_units!r}."
-        ) from None
-    if args.strategies is not None:
-        args.strategies = _split_list(args.strategies, "--strategies")
-        unknown = [name for name in args.strategies if name not in STRATEGIES]
-        if unknown:
-            raise CLIError(
-                f"unknown strategy {', '.join(unknown)}; choose from {', '.join(STRATEGIES)}."
-            )
-    args.scoring = _split_list(args.scoring, "--scoring")
-    known = {"geometric_mean", *get_scorer_names()}
-    unknown = [name for name in args.scoring if name not in known]
-    if unknown:
-        raise CLIError(
-            f"unknown metric {', '.join(unknown)}; use geometric_mean or a "
-            "scikit-learn scorer name such as balanced_accuracy, f1_macro."
-        )
-    for option, path in [("--json", args.json), ("--plot", args.plot)]:
-        if path is not None and not Path(path).resolve().parent.is_dir():
-            raise CLIError(f"{option}: the folder of {path} does not exist.")
+        compare.error("--target only applies to a CSV file; give the file too.")
+    if args.csv is not None and args.imbalance_ratio is not None:
+        compare.error("--imbalance-ratio only applies to a bundled data set, not to a CSV.")
+    if args.imbalance_ratio is None:
+        args.imbalance_ratio = DEFAULTS["ratio"]
+    return parser, args
+
+
+def check_environment(args) -> None:
+    """Raise :class:`InputError` if an optional dependency that the options need is missing."""
     if args.scheduler is not None:
         try:
             import distributed  # noqa: F401
         except ImportError:
-            raise CLIError(
+            raise InputError(
                 "--scheduler needs Dask's distributed scheduler client: "
                 "pip install 'dask[distributed]'"
             ) from None
@@ -211,6 +296,6 @@ def check_options(args) -> None:
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise CLIError(
+            raise InputError(
                 "--plot needs matplotlib, an optional dependency: pip install 'skbalance[plot]'"
             ) from None

@@ -17,7 +17,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Strategy", "STRATEGIES", "balancing_reset", "resolve_strategy"]
+__all__ = ["Strategy", "STRATEGIES", "balancing_reset", "resolve_strategy", "unmet_need"]
 
 
 @dataclass(frozen=True)
@@ -144,6 +144,22 @@ STRATEGIES: dict[str, Strategy] = {
 }
 
 
+def unmet_need(strategy: Strategy, *, min_train_count: int) -> str | None:
+    """Why ``strategy`` cannot run on this installation and data, or None.
+
+    Needs only the data (``min_train_count``: rows of the rarest class in the smallest
+    training fold), not the classifier, so the command line checks it before importing Keras.
+    """
+    if strategy.sampler is not None:
+        try:
+            getattr(importlib.import_module("skbalance.sampling"), strategy.sampler)
+        except (ImportError, AttributeError):
+            return f"skbalance.sampling.{strategy.sampler} is not available"
+    if strategy.name == "smote" and min_train_count < 2:
+        return "a class has fewer than 2 rows in a training fold, too few to interpolate"
+    return None
+
+
 def resolve_strategy(
     strategy: Strategy, params: dict, *, min_train_count: int, random_state: int
 ) -> tuple[dict | None, str | None]:
@@ -152,13 +168,9 @@ def resolve_strategy(
     ``params`` is the classifier's ``get_params(deep=False)``: a strategy that sets a parameter
     the classifier does not have is not offered.
     """
-    if strategy.sampler is not None:
-        try:
-            getattr(importlib.import_module("skbalance.sampling"), strategy.sampler)
-        except (ImportError, AttributeError):
-            return None, f"skbalance.sampling.{strategy.sampler} is not available"
-    if strategy.name == "smote" and min_train_count < 2:
-        return None, "a class has fewer than 2 rows in a training fold, too few to interpolate"
+    reason = unmet_need(strategy, min_train_count=min_train_count)
+    if reason is not None:
+        return None, reason
     ctx = _Context(params=params, min_train_count=min_train_count, random_state=random_state)
     built = strategy.build(ctx)
     missing = sorted(name for name in built if name not in params)

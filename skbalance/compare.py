@@ -21,6 +21,7 @@ from sklearn.metrics import average_precision_score, get_scorer, get_scorer_name
 from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.utils import check_random_state
 
+from skbalance._errors import InputError
 from skbalance._labels import encode_labels
 from skbalance._presets import STRATEGIES, resolve_strategy
 from skbalance._report import ComparisonResult
@@ -74,13 +75,13 @@ def _resolve_scoring(scoring, classes, positive_label) -> tuple[dict, list[str]]
             try:
                 scorers[name] = get_scorer(name)
             except ValueError:
-                raise ValueError(
+                raise InputError(
                     f"unknown metric {name!r} in scoring; use 'geometric_mean' or a "
                     f"scikit-learn scorer name such as 'balanced_accuracy', 'f1_macro', "
                     f"'roc_auc_ovr' (all: sklearn.metrics.get_scorer_names())."
                 ) from None
     if not scorers:
-        raise ValueError("scoring is empty; name at least one metric, e.g. 'balanced_accuracy'.")
+        raise InputError("scoring is empty; name at least one metric, e.g. 'balanced_accuracy'.")
     if len(classes) == 2 and not (isinstance(scoring, Mapping) and "average_precision" in scoring):
         # scikit-learn's "average_precision" assumes label 1 is positive (and fails on string
         # labels): score the class the user cares about instead.
@@ -96,22 +97,108 @@ def _resolve_scoring(scoring, classes, positive_label) -> tuple[dict, list[str]]
     return scorers, shown
 
 
-def _check_folds(cv, random_state, codes, classes):
+def _check_target(y, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(classes, codes)`` of a classification target (labels, not numbers to regress on).
+
+    The rule for "continuous": float labels that are not all whole numbers (scikit-learn's
+    ``type_of_target`` calls them "continuous"). Whole-number floats (1.0, 2.0) are classes.
+    """
+    try:
+        classes, codes = encode_labels(y, name=name)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    if classes.dtype.kind in "fc":
+        fractional = classes[classes != np.round(classes)]
+        if len(fractional):
+            raise InputError(
+                f"{name} looks continuous: {len(classes)} distinct values in {len(codes)} rows, "
+                f"such as {fractional[0].item()!r}, which is not a whole number. compare ranks "
+                "classifiers: give a column of class labels, or bin this one into classes "
+                "first (e.g. with pandas.cut)."
+            )
+    return classes, codes
+
+
+def first_infinite(X) -> tuple[object, int, int] | None:
+    """``(column, row, count)`` for the first column of ``X`` that holds an infinite value.
+
+    Columns are searched left to right; ``column`` is the DataFrame column name or the column
+    position (of the flattened row, for rank > 2), ``row`` the position of its first infinite
+    value and ``count`` how many that column has. None when every value is finite. NaN is not
+    reported (a missing value, for an imputer to fill), nor are non-numeric columns.
+    """
+    if hasattr(X, "columns"):
+        for column in X.columns:
+            values = X[column].to_numpy()
+            if values.dtype.kind in "fc":
+                bad = np.isinf(values)
+                if bad.any():
+                    return column, int(np.argmax(bad)), int(bad.sum())
+        return None
+    if hasattr(X, "tocoo"):  # scipy sparse: only the stored values can be infinite
+        coo = X.tocoo()
+        if coo.data.dtype.kind not in "fc" or not np.isinf(coo.data).any():
+            return None
+        bad = np.isinf(coo.data)
+        rows, columns = coo.row[bad], coo.col[bad]
+        column = int(columns.min())
+        return column, int(rows[columns == column].min()), int((columns == column).sum())
+    try:
+        values = np.asarray(X)
+    except (ValueError, TypeError):  # ragged rows, ...: the estimator's own input to judge
+        return None
+    if values.dtype.kind not in "fc" or values.ndim == 0 or values.size == 0:
+        return None
+    bad = np.isinf(values.reshape(values.shape[0], -1))
+    per_column = bad.sum(axis=0)
+    if not per_column.any():
+        return None
+    column = int(np.argmax(per_column > 0))
+    return column, int(np.argmax(bad[:, column])), int(per_column[column])
+
+
+def check_finite_features(X, *, name: str = "X", describe_row=lambda row: f"row {row}") -> None:
+    """Raise :class:`InputError` naming the first column of ``X`` with an infinite value.
+
+    ``name`` is what the message calls ``X``; ``describe_row`` turns a row position into words
+    (the command line counts the data rows of the file).
+    """
+    infinite = first_infinite(X)
+    if infinite is None:
+        return
+    column, row, count = infinite
+    plural = count > 1
+    raise InputError(
+        f"column {column!r} of {name} has {count} infinite value{'s' if plural else ''} (the "
+        f"first in {describe_row(row)}); the classifiers need finite numbers: replace "
+        f"{'them' if plural else 'it'}, or use NaN (an empty cell in a CSV) to have "
+        f"{'them' if plural else 'it'} imputed."
+    )
+
+
+def _check_folds(cv, random_state, codes, classes, name="y"):
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         if cv < 2:
-            raise ValueError(f"cv must be at least 2 folds; got {cv}.")
+            raise InputError(f"cv must be at least 2 folds; got {cv}.")
         counts = np.bincount(codes, minlength=len(classes))
         rarest = int(np.argmin(counts))
         label, count = classes.tolist()[rarest], int(counts[rarest])
+        hint = ""
+        if len(classes) > max(10, len(codes) // 4):  # an id or a count rather than a label?
+            hint = (
+                f" ({name} has {len(classes)} distinct values in {len(codes)} rows: is it "
+                "really a class label?)"
+            )
         if count < 2:
-            raise ValueError(
+            raise InputError(
                 f"class {label!r} has only 1 row; cross-validation needs at least 2 rows of "
-                "every class. Remove it or add rows."
+                f"every class. Remove it or add rows.{hint}"
             )
         if count < cv:
-            raise ValueError(
+            raise InputError(
                 f"class {label!r} has only {count} rows, fewer than the {cv} cross-validation "
-                f"folds (every fold needs one); use cv={count} or fewer, or add rows of that class."
+                f"folds (every fold needs one); use cv={count} or fewer, or add rows of that "
+                f"class.{hint}"
             )
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     elif isinstance(cv, str) or not hasattr(cv, "split"):
@@ -141,7 +228,7 @@ def _plan(strategies, estimator, min_train_count, seed) -> _Plan:
     requested = list(STRATEGIES) if strategies is None else list(strategies)
     unknown = [name for name in requested if name not in STRATEGIES]
     if unknown:
-        raise ValueError(
+        raise InputError(
             f"unknown strategy {', '.join(map(repr, unknown))}; choose from "
             f"{', '.join(STRATEGIES)} (or pass a dict name -> estimator)."
         )
@@ -163,9 +250,9 @@ def _plan(strategies, estimator, min_train_count, seed) -> _Plan:
         plan.descriptions[name] = STRATEGIES[name].description
     if strategies is not None and plan.skipped:
         name, reason = next(iter(plan.skipped.items()))
-        raise ValueError(f"strategy {name!r} cannot run here: {reason}.")
+        raise InputError(f"strategy {name!r} cannot run here: {reason}.")
     if not plan.estimators:
-        raise ValueError(
+        raise InputError(
             "no strategy can run with this estimator: "
             + "; ".join(f"{n}: {r}" for n, r in plan.skipped.items())
         )
@@ -216,32 +303,41 @@ class _CheckedData:
     min_train_count: int
 
 
-def check_comparison_data(X, y, *, cv=5, positive_label=None, random_state=None) -> _CheckedData:
+def check_comparison_data(
+    X, y, *, cv=5, positive_label=None, random_state=None, target_name: str = "y"
+) -> _CheckedData:
     """Validate what :func:`compare_strategies` needs of the data, without fitting anything.
 
     The command line calls it before it imports TensorFlow, so that bad input fails in a
-    second. Raises ``ValueError`` for a one-class target, a class with fewer rows than folds,
-    an unknown ``positive_label`` or mismatched lengths.
+    second. Raises :class:`~skbalance._errors.InputError` (a ``ValueError``) for a continuous
+    or one-class target, a class with fewer rows than folds, an infinite feature value, an
+    unknown ``positive_label`` or mismatched lengths; ``target_name`` is what the messages
+    call ``y``.
     """
-    classes, codes = encode_labels(y)
+    classes, codes = _check_target(y, target_name)
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
     if n_rows != len(codes):
-        raise ValueError(f"X has {n_rows} rows but y has {len(codes)} labels; they must match.")
+        raise InputError(
+            f"X has {n_rows} rows but {target_name} has {len(codes)} labels; they must match."
+        )
     if len(classes) < 2:
-        raise ValueError(
-            f"y has a single class ({classes.tolist()!r}); there is nothing to balance. "
-            "A classification target needs at least 2 classes."
+        raise InputError(
+            f"{target_name} has a single class ({classes.tolist()!r}); there is nothing to "
+            "balance. A classification target needs at least 2 classes."
         )
+    check_finite_features(X)
+    class_list = classes.tolist()
     if positive_label is None:
-        positive_label = classes[int(np.argmin(np.bincount(codes)))]
-    elif positive_label not in classes.tolist():
-        raise ValueError(
-            f"positive_label={positive_label!r} is not a class of y; the classes are "
-            f"{classes.tolist()!r}."
+        positive_label = class_list[int(np.argmin(np.bincount(codes)))]
+    elif positive_label not in class_list:
+        raise InputError(
+            f"positive_label={positive_label!r} is not a class of {target_name}; the classes "
+            f"are {class_list!r}."
         )
-    positive_label = positive_label.item() if hasattr(positive_label, "item") else positive_label
+    else:  # the class itself (e.g. 1 for 1.0 or True): the scorers compare labels by type
+        positive_label = class_list[class_list.index(positive_label)]
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    splits, min_train_count = _check_folds(cv, seed, codes, classes)
+    splits, min_train_count = _check_folds(cv, seed, codes, classes, target_name)
     return _CheckedData(classes, positive_label, seed, splits, min_train_count)
 
 
@@ -320,7 +416,7 @@ def compare_strategies(
     ['balanced_accuracy_mean', 'balanced_accuracy_std']
     """
     if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
+        raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
     checked = check_comparison_data(
         X, y, cv=cv, positive_label=positive_label, random_state=random_state
     )
@@ -329,7 +425,7 @@ def compare_strategies(
     scorers, shown = _resolve_scoring(scoring, classes, positive_label)
     plan = _plan(strategies, estimator, min_train_count, seed)
 
-    fold_rows, failures = [], {}
+    fold_rows, failures, last_error = [], {}, None
     progress = _Progress(len(plan.estimators), verbose)
     try:
         for done, (name, candidate) in enumerate(plan.estimators.items()):
@@ -349,6 +445,7 @@ def compare_strategies(
                 if on_error == "raise":
                     raise RuntimeError(f"strategy {name!r} failed: {exc}") from exc
                 failures[name] = f"{type(exc).__name__}: {exc}"
+                last_error = exc
                 continue
             wall = time.perf_counter() - start
             for fold in range(len(splits)):
@@ -367,9 +464,9 @@ def compare_strategies(
     finally:
         progress.close()
     if not fold_rows:
-        raise RuntimeError(
+        raise RuntimeError(  # chained: the traceback shows where the last one failed
             "every strategy failed: " + "; ".join(f"{n}: {m}" for n, m in failures.items())
-        )
+        ) from last_error
     return ComparisonResult.from_folds(
         pd.DataFrame(fold_rows),
         metrics=shown,

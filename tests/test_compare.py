@@ -7,6 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
@@ -15,7 +18,13 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skbalance.sampling
-from skbalance.compare import STRATEGIES, compare_strategies
+from skbalance._errors import InputError
+from skbalance.compare import (
+    STRATEGIES,
+    check_comparison_data,
+    compare_strategies,
+    first_infinite,
+)
 from skbalance.metrics import geometric_mean_score
 
 
@@ -249,15 +258,15 @@ def test_failing_strategy_raises_by_default_with_its_name():
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"strategies": ["none", "magic"]}, ValueError, "unknown strategy 'magic'; choose from"),
-        ({"strategies": ["focal"]}, ValueError, "strategy 'focal' cannot run here: .*loss"),
-        ({"scoring": ["balanced_accurcy"]}, ValueError, "unknown metric 'balanced_accurcy'"),
-        ({"scoring": []}, ValueError, "scoring is empty"),
-        ({"positive_label": "gold"}, ValueError, r"positive_label='gold' is not a class"),
-        ({"cv": 1}, ValueError, "cv must be at least 2"),
-        ({"cv": 13}, ValueError, r"class 'rare' has only 12 rows, fewer than the 13 .*cv=12"),
+        ({"strategies": ["none", "magic"]}, InputError, "unknown strategy 'magic'; choose from"),
+        ({"strategies": ["focal"]}, InputError, "strategy 'focal' cannot run here: .*loss"),
+        ({"scoring": ["balanced_accurcy"]}, InputError, "unknown metric 'balanced_accurcy'"),
+        ({"scoring": []}, InputError, "scoring is empty"),
+        ({"positive_label": "gold"}, InputError, r"positive_label='gold' is not a class"),
+        ({"cv": 1}, InputError, "cv must be at least 2"),
+        ({"cv": 13}, InputError, r"class 'rare' has only 12 rows, fewer than the 13 .*cv=12"),
         ({"cv": "five"}, TypeError, "cv must be a number of folds or a CV splitter"),
-        ({"on_error": "ignore"}, ValueError, "on_error must be 'raise' or 'skip'"),
+        ({"on_error": "ignore"}, InputError, "on_error must be 'raise' or 'skip'"),
         ({"strategies": {"x": "LogisticRegression"}}, TypeError, r"strategies\['x'\] must be"),
     ],
 )
@@ -276,6 +285,121 @@ def test_bad_data():
         compare_strategies(X, np.r_[np.zeros(len(X) - 1), 1], estimator=LogisticRegression())
     with pytest.raises(ValueError, match="X has 142 rows but y has 5 labels"):
         compare_strategies(X, y[:5], estimator=LogisticRegression())
+
+
+def test_a_continuous_target_is_named_as_such():
+    """Class: a regression target taken for hundreds of one-row classes ('class -2.05 has only
+    1 row'). Rule: float labels that are not all whole numbers; whole-number floats are classes."""
+    X, y = imbalanced_data()
+    continuous = np.random.RandomState(0).normal(size=len(X))
+    with pytest.raises(InputError, match=r"^y looks continuous: 142 distinct values in 142 rows"):
+        check_comparison_data(X, continuous, cv=3)
+    with pytest.raises(InputError, match=r"^the column 'v' looks continuous: 2 distinct .* 0\.5"):
+        check_comparison_data(X, np.where(y == "rare", 0.5, 1.0), target_name="the column 'v'")
+    checked = check_comparison_data(X, np.where(y == "rare", 2.0, 1.0), cv=3)
+    assert checked.classes.tolist() == [1.0, 2.0] and checked.positive_label == 2.0
+
+
+def test_positive_label_is_the_class_itself():
+    """Class: a positive label equal to a class but of another type (True for 1, 1.0 for 1),
+    passed on to the scorers as given."""
+    X, y = imbalanced_data(labels=(0, 1, 2))
+    for given_label in (2, 2.0, np.int64(2)):
+        label = check_comparison_data(X, y, positive_label=given_label, cv=3).positive_label
+        assert label == 2 and type(label) is int
+    label = check_comparison_data(X, y % 2, positive_label=True, cv=3).positive_label
+    assert label == 1 and type(label) is int
+
+
+def test_bool_labels_with_a_bool_positive_label_score_and_serialise():
+    """Class: labels of a type the scorers or JSON do not expect (bool) failing or mis-scoring
+    only after training."""
+    X, y = imbalanced_data(labels=("common", "rare"))
+    flags = y == "rare"
+    result = compare_strategies(
+        X,
+        flags,
+        strategies={"lr": LogisticRegression()},
+        positive_label=True,
+        cv=3,
+        random_state=0,
+    )
+    reference = compare_strategies(
+        X,
+        flags.astype(int),
+        strategies={"lr": LogisticRegression()},
+        positive_label=1,
+        cv=3,
+        random_state=0,
+    )
+    assert result.positive_label is True and "recall[True]_mean" in result.table.columns
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["classes"] == [False, True] and data["positive_label"] is True
+    for metric in ("balanced_accuracy", "average_precision", "recall[True]"):
+        assert result.table.loc["lr", f"{metric}_mean"] == pytest.approx(
+            reference.table.loc["lr", f"{metric.replace('True', '1')}_mean"]
+        )
+
+
+def brute_force_first_infinite(table: np.ndarray):
+    for column in range(table.shape[1]):
+        rows = [row for row in range(table.shape[0]) if np.isinf(table[row, column])]
+        if rows:
+            return column, rows[0], len(rows)
+    return None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 8), st.integers(1, 6)),
+    cells=st.lists(st.tuples(st.integers(0, 63), st.sampled_from([np.inf, -np.inf, np.nan]))),
+    dtype=st.sampled_from([np.float64, np.float32]),
+)
+def test_first_infinite_matches_brute_force_for_every_container(shape, cells, dtype):
+    """Class: infinite feature values that reached the fits (every strategy then failed) or
+    a report that names the wrong column or row; NaN is a missing value, not an error."""
+    table = np.zeros(shape, dtype=dtype)
+    for cell, value in cells:
+        table.flat[cell % table.size] = value
+    expected = brute_force_first_infinite(table)
+    assert first_infinite(table) == expected
+    assert first_infinite(scipy.sparse.csr_matrix(table)) == expected
+    frame = pd.DataFrame(table, columns=[f"c{i}" for i in range(shape[1])])
+    frame.insert(0, "text", "a")  # skipped: not numeric
+    found = first_infinite(frame)
+    assert found == (None if expected is None else (f"c{expected[0]}", *expected[1:]))
+    images = table.reshape(shape[0], 1, shape[1], 1)  # rank 4: columns of the flattened rows
+    assert first_infinite(images) == expected
+
+
+def test_first_infinite_leaves_other_containers_to_the_estimator():
+    """Class: a check of our own that crashes on input the estimator may accept (ragged rows,
+    text), or reads a nullable float column as non-numeric."""
+    assert first_infinite([[1.0], [2.0, 3.0]]) is None
+    assert first_infinite(np.array(["a", "inf"])) is None
+    nullable = pd.DataFrame({"a": pd.Series([1.0, None, np.inf], dtype="Float64")})
+    assert first_infinite(nullable) == ("a", 2, 1)
+
+
+def test_infinite_features_are_refused_before_any_fit():
+    X, y = imbalanced_data()
+    X = X.copy()
+    X[[7, 30], 2] = [np.inf, -np.inf]
+    with pytest.raises(
+        InputError, match=r"column 2 of X has 2 infinite values \(the first in row 7\)"
+    ):
+        compare_strategies(X, y, estimator=LogisticRegression(), cv=3)
+
+
+def test_every_strategy_failed_chains_the_last_failure():
+    """Class: a failure whose cause is lost (only its message kept), so the command line could
+    show no traceback for what is a bug."""
+    X, y = imbalanced_data()
+    with pytest.raises(RuntimeError, match="every strategy failed") as info:
+        compare_strategies(
+            X, y, strategies={"bad": LogisticRegression(C=-1)}, cv=3, on_error="skip"
+        )
+    assert isinstance(info.value.__cause__, ValueError) and "C" in str(info.value.__cause__)
 
 
 def test_to_dict_is_json_and_matches_the_table(tmp_path):
