@@ -736,6 +736,44 @@ def test_label_check_runs_in_eager_fit_and_not_while_tracing():
     assert np.all(np.isfinite(values(good)))
 
 
+@pytest.mark.parametrize("shape", ["binary", "multiclass"])
+def test_focal_on_probabilities_rejects_logits(shape):
+    """Class: inputs outside their domain silently reinterpreted: logits given to a loss that
+    expects probabilities (FocalLoss's default from_logits=False) were renormalised into a
+    finite, meaningless loss (0.163 for these logits)."""
+    labels, logits = data(seed=6)
+    y_true, y_pred = (labels % 2, logits[:, :1]) if shape == "binary" else (labels, logits)
+    with pytest.raises(ValueError, match=r"from_logits=False, y_pred must hold probabilities"):
+        FocalLoss()(y_true, y_pred)
+    assert np.isfinite(values(FocalLoss(from_logits=True)(y_true, y_pred)))
+
+
+def test_label_check_reads_bfloat16_labels():
+    """Class: dtype round trips: bfloat16 (no NumPy kind letter) is numeric and is checked."""
+    y_true = keras.ops.cast(np.array([0, 1, 3]), "bfloat16")
+    logits = np.zeros((3, K), np.float32)
+    assert np.isfinite(values(focal_loss(y_true, logits, from_logits=True))).all()
+    with pytest.raises(ValueError, match="got -1"):
+        focal_loss(keras.ops.cast(np.array([0, -1]), "bfloat16"), logits[:2], from_logits=True)
+
+
+@pytest.mark.parametrize("total", [1e-300, 1.0, 1e300])
+def test_logit_adjustment_is_exact_at_extreme_count_scales(total):
+    """Class: extreme scales: the prior was counts / sum(counts), and the sum overflowed to inf
+    for counts near 1e308 (every loss NaN). Only the ratios matter, at any scale."""
+    labels, logits = data(seed=7)
+    frequencies = np.asarray(COUNTS) / np.sum(COUNTS)
+    counts = (frequencies * total).tolist()
+    if total == 1e300:
+        counts = [f * 1e308 * 2 for f in frequencies]  # each finite; their sum overflows
+        with np.errstate(over="ignore"):
+            assert np.all(np.isfinite(counts)) and not np.isfinite(np.sum(counts))
+    expected = ref_logit_adjusted(labels, logits, COUNTS, 1.0)
+    np.testing.assert_allclose(
+        values(logit_adjusted_loss(labels, logits, counts)), expected, rtol=1e-5, atol=1e-6
+    )
+
+
 def test_ldam_default_scale_is_the_papers():
     """Pins the documented split (LDAMLoss docstring, docs/losses.md): ``LDAMLoss`` defaults
     to the paper's scale 30 for cosine logits; the classifier's ``"ldam"`` uses 1 (pinned in

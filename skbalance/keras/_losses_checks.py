@@ -20,6 +20,7 @@ __all__ = [
     "check_label_smoothing",
     "check_label_values",
     "check_positive",
+    "check_probability_values",
     "check_tau",
     "check_vector_length",
 ]
@@ -143,6 +144,19 @@ def _first(values: np.ndarray, bad: np.ndarray) -> str:
     return repr(values.ravel()[np.flatnonzero(bad.ravel())[0]].item())
 
 
+def _concrete_numbers(tensor, name: str, loss_name: str):
+    """``(values as given, values as float64)`` when they exist now, else ``(None, None)``."""
+    given = concrete_values(tensor)
+    if given is None or given.size == 0:
+        return None, None
+    try:  # bfloat16 (ml_dtypes) has no NumPy kind letter, so convert rather than test dtypes
+        return given, given.astype(np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{loss_name}: {name} must be numeric; got values of dtype {given.dtype}."
+        ) from None
+
+
 def check_label_values(y_true, kind: str, n_classes: int, loss_name: str) -> None:
     """Reject ``y_true`` values that cannot be labels of this format; eager calls only.
 
@@ -152,14 +166,9 @@ def check_label_values(y_true, kind: str, n_classes: int, loss_name: str) -> Non
     this, a label of -1 would pick the last class and 1.5 would be truncated to 1. When the
     values are symbolic (see :func:`concrete_values`), nothing is checked.
     """
-    values = concrete_values(y_true)
-    if values is None or values.size == 0:
+    given, values = _concrete_numbers(y_true, "y_true", loss_name)
+    if values is None:
         return
-    if values.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{loss_name}: y_true must be numeric labels; got values of dtype {values.dtype}."
-        )
-    given, values = values, values.astype(np.float64)
     if kind == "indices":
         outside = ~((values >= 0) & (values < n_classes))  # NaN and inf are outside too
         if outside.any():
@@ -194,3 +203,23 @@ def check_label_values(y_true, kind: str, n_classes: int, loss_name: str) -> Non
         f"targets, whose entries must lie in [0, 1]; got {_first(given, outside)}. Integer "
         "class indices go in shape (n,) or (n, 1)."
     )
+
+
+def check_probability_values(y_pred, loss_name: str) -> None:
+    """Reject ``y_pred`` entries outside ``[0, 1]`` where probabilities are expected (a loss
+    with ``from_logits=False``); eager calls only, as :func:`check_label_values`.
+
+    Logits given as probabilities would otherwise be renormalised into a finite, meaningless
+    loss with no error at all.
+    """
+    given, values = _concrete_numbers(y_pred, "y_pred", loss_name)
+    if values is None:
+        return
+    outside = ~((values >= 0) & (values <= 1))
+    if outside.any():
+        raise ValueError(
+            f"{loss_name}: with from_logits=False, y_pred must hold probabilities in [0, 1] "
+            f"(a softmax or sigmoid output); got {_first(given, outside)} "
+            f"({int(outside.sum())} of {values.size} entries outside). If the model outputs "
+            "logits (no final softmax/sigmoid), use from_logits=True."
+        )

@@ -19,6 +19,7 @@ from skbalance.keras._losses_checks import (
     check_label_smoothing,
     check_label_values,
     check_positive,
+    check_probability_values,
     check_tau,
     check_vector_length,
 )
@@ -147,8 +148,9 @@ def focal_loss(
         Binary model: 0/1 of shape ``(n,)`` or ``(n, 1)``. k-unit model: integer class indices
         of shape ``(n,)`` or ``(n, 1)``, or one-hot ``(n, k)``.
     y_pred : tensor
-        Probabilities (sigmoid or softmax outputs), or logits if ``from_logits``; shape ``(n,)``
-        or ``(n, 1)`` for a binary model, ``(n, k)`` otherwise.
+        Probabilities (sigmoid or softmax outputs, in ``[0, 1]``: checked when run eagerly),
+        or logits if ``from_logits``; shape ``(n,)`` or ``(n, 1)`` for a binary model,
+        ``(n, k)`` otherwise.
     gamma : float, default=2.0
         Focusing parameter (>= 0). ``gamma=0`` with ``alpha=None`` is exactly cross-entropy.
     alpha : float, sequence of float or None, default=None
@@ -205,6 +207,8 @@ def focal_loss(
     if alpha is not None:
         check_vector_length("alpha", alpha, n_classes)
         alpha = ops.convert_to_tensor(np.asarray(alpha), dtype=y_pred.dtype)
+    if not from_logits:
+        check_probability_values(y_pred, "focal_loss")
 
     if binary:
         if from_logits:
@@ -308,7 +312,9 @@ def logit_adjusted_loss(y_true, y_pred, class_counts: Sequence[float], tau: floa
     check_vector_length("class_counts", counts, _n_classes(y_pred, binary))
     logits = _binary_logits(y_pred) if binary else y_pred
     if tau != 0.0:
-        log_prior = np.log(np.asarray(counts) / np.sum(counts))
+        # log(count) - log(total) in log space: sum(counts) overflows for counts near 1e308.
+        log_counts = np.log(np.asarray(counts))
+        log_prior = log_counts - np.logaddexp.reduce(log_counts)
         logits = logits + ops.convert_to_tensor(tau * log_prior, dtype=logits.dtype)
     return _cross_entropy_on_logits(labels, targets, logits)
 
