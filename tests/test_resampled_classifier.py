@@ -283,6 +283,12 @@ def test_routing_through_a_plain_sklearn_pipeline(unscaled, routing):
     pipe.fit(X, y, sample_weight=w)
     fitted = pipe[-1]
     np.testing.assert_array_equal(fitted.estimator_.fit_weight_, w[fitted.sampler_.sample_indices_])
+    Xt = pipe[0].transform(X)
+    np.testing.assert_array_equal(pipe.predict(X), fitted.estimator_.predict(Xt))
+    fitted.estimator.set_score_request(sample_weight=True)  # the parameter routes
+    assert fitted.score(Xt, y, sample_weight=w) == fitted.estimator_.score(Xt, y, sample_weight=w)
+    fitted.estimator.set_score_request(sample_weight=False)
+    assert fitted.score(Xt, y) == fitted.estimator_.score(Xt, y)
     routing_info = clf.get_metadata_routing()
     assert routing_info.consumes("fit", ["sample_weight"]) == {"sample_weight"}
     assert routing_info.consumes("predict", ["sample_weight"]) == set()
