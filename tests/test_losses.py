@@ -606,6 +606,188 @@ def test_label_shapes_that_fit_no_format_are_rejected(y_true, y_pred, match):
         focal_loss(y_true, y_pred.astype(np.float32))
 
 
+# ------------------------------------------------------------------------------------------
+# Label values: one check for every loss (eager calls).
+# ------------------------------------------------------------------------------------------
+
+EVERY_LOSS = {
+    "FocalLoss": lambda: FocalLoss(from_logits=True),
+    "FocalLoss(softmax)": lambda: FocalLoss(),
+    "LogitAdjustedLoss": lambda: LogitAdjustedLoss(COUNTS, tau=0.5),
+    "BalancedSoftmaxLoss": lambda: BalancedSoftmaxLoss(COUNTS),
+    "LDAMLoss": lambda: LDAMLoss(COUNTS),
+    "focal_loss": lambda: lambda y, p: focal_loss(y, p, from_logits=True),
+    "logit_adjusted_loss": lambda: lambda y, p: logit_adjusted_loss(y, p, COUNTS),
+    "ldam_loss": lambda: lambda y, p: ldam_loss(y, p, COUNTS),
+}
+BINARY_COUNTS = [30.0, 6.0]
+EVERY_BINARY_LOSS = {
+    "FocalLoss": lambda: FocalLoss(from_logits=True),
+    "FocalLoss(alpha)": lambda: FocalLoss(alpha=0.25),
+    "LogitAdjustedLoss": lambda: LogitAdjustedLoss(BINARY_COUNTS),
+    "BalancedSoftmaxLoss": lambda: BalancedSoftmaxLoss(BINARY_COUNTS),
+    "LDAMLoss": lambda: LDAMLoss(BINARY_COUNTS),
+}
+
+
+def _probabilities(logits):
+    return softmax(logits)  # valid for every loss: the logit losses take any real numbers
+
+
+@pytest.mark.parametrize("make", EVERY_LOSS.values(), ids=EVERY_LOSS)
+@pytest.mark.parametrize(
+    ("bad", "match"),
+    [
+        (-1, r"class indices in \[0, 4\), i\.e\. 0 to 3; got -1\.0 \(1 of 64 labels outside\)"),
+        (4, r"class indices in \[0, 4\).*got 4\.0 "),
+        (1.5, r"whole numbers; got 1\.5 \(1 of 64 labels fractional\)"),
+        (np.nan, r"class indices in \[0, 4\).*got nan"),
+        (np.inf, r"class indices in \[0, 4\).*got inf"),
+    ],
+)
+@pytest.mark.parametrize("shape", ["(n,)", "(n, 1)"])
+def test_every_loss_rejects_bad_class_indices(make, bad, match, shape):
+    """Class: labels outside the class range or fractional silently reinterpreted (-1 read as
+    the last class, 1.5 truncated to 1, k gathered out of bounds)."""
+    labels, logits = data(seed=3)
+    y_true = labels.astype(np.float64)
+    y_true[17] = bad
+    if shape == "(n, 1)":
+        y_true = y_true.reshape(-1, 1)
+    before = y_true.copy()
+    with pytest.raises(ValueError, match=match):
+        make()(y_true, _probabilities(logits))
+    np.testing.assert_array_equal(y_true, before)  # the caller's labels are untouched
+
+
+@pytest.mark.parametrize("make", EVERY_LOSS.values(), ids=EVERY_LOSS)
+@pytest.mark.parametrize("bad", [-0.5, 1.5, np.nan])
+def test_every_loss_rejects_one_hot_targets_outside_zero_one(make, bad):
+    """Class: target rows that are not probabilities (a label-encoded matrix, a sign flip)
+    silently turned into a meaningless loss."""
+    labels, logits = data(seed=4)
+    targets = one_hot(labels)
+    targets[5, 0] = bad
+    with pytest.raises(ValueError, match=r"one-hot \(or soft\) targets, whose entries must lie"):
+        make()(targets, _probabilities(logits))
+
+
+@pytest.mark.parametrize("make", EVERY_BINARY_LOSS.values(), ids=EVERY_BINARY_LOSS)
+@pytest.mark.parametrize("bad", [2, -1, np.nan])
+def test_every_binary_loss_rejects_labels_outside_zero_one(make, bad):
+    """Class: a 3-class label (2) or a -1/1 label given to a one-unit model silently read as a
+    target outside [0, 1], which gives a negative or unbounded loss."""
+    y_true = np.array([0, 1, 1, 0, bad], dtype=np.float64)
+    y_pred = np.full((5, 1), 0.4, np.float32)
+    with pytest.raises(ValueError, match=r"one output unit is binary: y_true must hold 0/1"):
+        make()(y_true, y_pred)
+
+
+@pytest.mark.parametrize("make", EVERY_BINARY_LOSS.values(), ids=EVERY_BINARY_LOSS)
+def test_binary_losses_accept_probability_targets(make):
+    """Soft binary targets are the two-class targets ``[1 - y, y]``: the value is the mean of
+    the 0 and 1 losses weighted by y (the loss is linear in the targets; LDAM's margin is not,
+    so for it only finiteness is asserted)."""
+    y_pred = np.array([[0.2], [0.7], [0.9]], np.float32)
+    soft = np.array([0.25, 0.5, 1.0])
+    loss = make()
+    if isinstance(loss, LDAMLoss):
+        assert np.isfinite(values(loss(soft, y_pred)))
+        return
+    pure_0 = values(loss(np.zeros(3), y_pred, sample_weight=1 - soft))
+    pure_1 = values(loss(np.ones(3), y_pred, sample_weight=soft))
+    np.testing.assert_allclose(values(loss(soft, y_pred)), pure_0 + pure_1, rtol=1e-5)
+
+
+@given(
+    labels=st.lists(st.integers(-3, K + 2), min_size=1, max_size=20),
+    loss_name=st.sampled_from(sorted(EVERY_LOSS)),
+)
+def test_loss_raises_exactly_when_a_label_is_outside_the_classes(labels, loss_name):
+    """Class: labels outside the class range: the loss raises if and only if one label is
+    outside [0, K), and otherwise gives the reference value (for the logit-adjusted loss)."""
+    y_true = np.array(labels)
+    logits = _probabilities(np.linspace(-2, 2, len(labels) * K).reshape(-1, K))
+    loss = EVERY_LOSS[loss_name]()
+    if np.any((y_true < 0) | (y_true >= K)):
+        with pytest.raises(ValueError, match=r"class indices in \[0, 4\)"):
+            loss(y_true, logits)
+    else:
+        value = values(loss(y_true, logits))
+        assert np.all(np.isfinite(value))
+        if loss_name == "logit_adjusted_loss":
+            np.testing.assert_allclose(
+                value, ref_logit_adjusted(y_true, logits, COUNTS, 1.0), rtol=1e-5
+            )
+
+
+def test_label_check_runs_in_eager_fit_and_not_while_tracing():
+    """Class: a check that breaks compiled training (or silently vanishes from eager runs):
+    ``run_eagerly=True`` fits see the error; a traced ``tf.function`` is not checked (the
+    values do not exist while tracing, as documented) and still computes."""
+    x = np.zeros((8, 2), np.float32)
+    y = np.array([0, 1, 2, 0, 1, 2, 0, -1])
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    model.compile(optimizer="sgd", loss=FocalLoss(from_logits=True), run_eagerly=True)
+    with pytest.raises(ValueError, match="got -1"):
+        model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    traced = tf.function(lambda y_true, y_pred: focal_loss(y_true, y_pred, from_logits=True))
+    good = traced(tf.constant(y[:7]), tf.zeros((7, 3)))
+    assert np.all(np.isfinite(values(good)))
+
+
+@pytest.mark.parametrize("shape", ["binary", "multiclass"])
+def test_focal_on_probabilities_rejects_logits(shape):
+    """Class: inputs outside their domain silently reinterpreted: logits given to a loss that
+    expects probabilities (FocalLoss's default from_logits=False) were renormalised into a
+    finite, meaningless loss (0.163 for these logits)."""
+    labels, logits = data(seed=6)
+    y_true, y_pred = (labels % 2, logits[:, :1]) if shape == "binary" else (labels, logits)
+    with pytest.raises(ValueError, match=r"from_logits=False, y_pred must hold probabilities"):
+        FocalLoss()(y_true, y_pred)
+    assert np.isfinite(values(FocalLoss(from_logits=True)(y_true, y_pred)))
+
+
+def test_label_check_reads_bfloat16_labels():
+    """Class: dtype round trips: bfloat16 (no NumPy kind letter) is numeric and is checked."""
+    y_true = keras.ops.cast(np.array([0, 1, 3]), "bfloat16")
+    logits = np.zeros((3, K), np.float32)
+    assert np.isfinite(values(focal_loss(y_true, logits, from_logits=True))).all()
+    with pytest.raises(ValueError, match="got -1"):
+        focal_loss(keras.ops.cast(np.array([0, -1]), "bfloat16"), logits[:2], from_logits=True)
+
+
+@pytest.mark.parametrize("total", [1e-300, 1.0, 1e300])
+def test_logit_adjustment_is_exact_at_extreme_count_scales(total):
+    """Class: extreme scales: the prior was counts / sum(counts), and the sum overflowed to inf
+    for counts near 1e308 (every loss NaN). Only the ratios matter, at any scale."""
+    labels, logits = data(seed=7)
+    frequencies = np.asarray(COUNTS) / np.sum(COUNTS)
+    counts = (frequencies * total).tolist()
+    if total == 1e300:
+        counts = [f * 1e308 * 2 for f in frequencies]  # each finite; their sum overflows
+        with np.errstate(over="ignore"):
+            assert np.all(np.isfinite(counts)) and not np.isfinite(np.sum(counts))
+    expected = ref_logit_adjusted(labels, logits, COUNTS, 1.0)
+    np.testing.assert_allclose(
+        values(logit_adjusted_loss(labels, logits, counts)), expected, rtol=1e-5, atol=1e-6
+    )
+
+
+def test_ldam_default_scale_is_the_papers():
+    """Pins the documented split (LDAMLoss docstring, docs/losses.md): ``LDAMLoss`` defaults
+    to the paper's scale 30 for cosine logits; the classifier's ``"ldam"`` uses 1 (pinned in
+    tests/test_classifier.py::test_focal_and_tau_parameters_reach_the_loss)."""
+    assert LDAMLoss(COUNTS).scale == 30.0
+    labels, logits = data(seed=5)
+    np.testing.assert_allclose(
+        values(ldam_loss(labels, logits, COUNTS)),
+        ref_ldam(labels, logits, COUNTS, max_margin=0.5, scale=30.0),
+        rtol=1e-4,
+        atol=1e-5,
+    )
+
+
 def test_docstring_examples_run():
     for module in (losses, losses_functions):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)

@@ -533,20 +533,6 @@ def test_resampled_classifier_in_plain_pipeline_grid_search(data, smote):
     assert fitted.estimator_.n_features_in_ == X.shape[1]
 
 
-def test_resampled_classifier_routing_on(data):
-    X, y = data
-    w = np.arange(len(y), dtype=float)
-    with sklearn.config_context(enable_metadata_routing=True):
-        clf = ResampledClassifier(ImbRandomUnderSampler(random_state=0), Recorder())
-        pipe = sk_make_pipeline(
-            StandardScaler().set_fit_request(sample_weight=False),
-            clf.set_fit_request(sample_weight=True),
-        )
-        pipe.fit(X, y, sample_weight=w)
-    fitted = pipe[-1]
-    np.testing.assert_array_equal(fitted.estimator_.fit_weight_, w[fitted.sampler_.sample_indices_])
-
-
 def test_resampled_classifier_bad_arguments(data):
     X, y = data
     with pytest.raises(TypeError, match="sampler must have a fit_resample"):

@@ -17,7 +17,9 @@ from skbalance.keras._losses_checks import (
     check_class_counts,
     check_gamma,
     check_label_smoothing,
+    check_label_values,
     check_positive,
+    check_probability_values,
     check_tau,
     check_vector_length,
 )
@@ -43,7 +45,9 @@ def _split_targets(y_true, y_pred, loss_name: str):
 
     ``y_pred`` comes back with a class axis (``(n,)`` becomes ``(n, 1)``); ``labels`` are int32
     class indices without the class axis; ``targets`` are float targets with ``k`` columns
-    (two columns ``[1 - y, y]`` for a one-unit binary model).
+    (two columns ``[1 - y, y]`` for a one-unit binary model). The format is read from the
+    static shapes; then ``y_true``'s values are checked against it (eager calls only, see
+    :func:`check_label_values`), the same way for every loss.
     """
     y_pred = ops.convert_to_tensor(y_pred)
     if keras.backend.standardize_dtype(y_pred.dtype) not in _SMALLEST_NORMAL:
@@ -69,8 +73,10 @@ def _split_targets(y_true, y_pred, loss_name: str):
                 f"{loss_name}: a model with one output unit is binary and needs 0/1 labels of "
                 f"shape (n,) or (n, 1); got y_true of shape {tuple(y_true.shape)}."
             )
+        check_label_values(y_true, "binary", 2, loss_name)
         return y_pred, True, None, ops.concatenate([1.0 - y, y], axis=-1)
     if true_rank == rank and true_last == n_units:
+        check_label_values(y_true, "targets", n_units, loss_name)
         return y_pred, False, None, ops.cast(y_true, y_pred.dtype)
     if true_rank == rank and true_last == 1:
         y_true = ops.squeeze(y_true, -1)
@@ -80,6 +86,7 @@ def _split_targets(y_true, y_pred, loss_name: str):
             f"shape (n,) or (n, 1), or one-hot of shape (n, {n_units}); got y_true of shape "
             f"{tuple(y_true.shape)}."
         )
+    check_label_values(y_true, "indices", n_units, loss_name)
     return y_pred, False, ops.cast(y_true, "int32"), None
 
 
@@ -141,8 +148,9 @@ def focal_loss(
         Binary model: 0/1 of shape ``(n,)`` or ``(n, 1)``. k-unit model: integer class indices
         of shape ``(n,)`` or ``(n, 1)``, or one-hot ``(n, k)``.
     y_pred : tensor
-        Probabilities (sigmoid or softmax outputs), or logits if ``from_logits``; shape ``(n,)``
-        or ``(n, 1)`` for a binary model, ``(n, k)`` otherwise.
+        Probabilities (sigmoid or softmax outputs, in ``[0, 1]``: checked when run eagerly),
+        or logits if ``from_logits``; shape ``(n,)`` or ``(n, 1)`` for a binary model,
+        ``(n, k)`` otherwise.
     gamma : float, default=2.0
         Focusing parameter (>= 0). ``gamma=0`` with ``alpha=None`` is exactly cross-entropy.
     alpha : float, sequence of float or None, default=None
@@ -199,6 +207,8 @@ def focal_loss(
     if alpha is not None:
         check_vector_length("alpha", alpha, n_classes)
         alpha = ops.convert_to_tensor(np.asarray(alpha), dtype=y_pred.dtype)
+    if not from_logits:
+        check_probability_values(y_pred, "focal_loss")
 
     if binary:
         if from_logits:
@@ -302,7 +312,9 @@ def logit_adjusted_loss(y_true, y_pred, class_counts: Sequence[float], tau: floa
     check_vector_length("class_counts", counts, _n_classes(y_pred, binary))
     logits = _binary_logits(y_pred) if binary else y_pred
     if tau != 0.0:
-        log_prior = np.log(np.asarray(counts) / np.sum(counts))
+        # log(count) - log(total) in log space: sum(counts) overflows for counts near 1e308.
+        log_counts = np.log(np.asarray(counts))
+        log_prior = log_counts - np.logaddexp.reduce(log_counts)
         logits = logits + ops.convert_to_tensor(tau * log_prior, dtype=logits.dtype)
     return _cross_entropy_on_logits(labels, targets, logits)
 
@@ -334,8 +346,9 @@ def ldam_loss(
     The true-class logit is lowered by the margin ``C / n_j^(1/4)`` of its class (rare classes
     get the largest margin, ``max_margin``), then softmax cross-entropy is taken on
     ``scale * logits``. The paper uses cosine logits (normalised features and weights, in
-    ``[-1, 1]``) with ``scale=30``; for ordinary unnormalised logits use ``scale=1`` and a
-    ``max_margin`` on the scale of your logits.
+    ``[-1, 1]``) with ``scale=30``, the default here; for ordinary unnormalised logits use
+    ``scale=1`` (as ``KerasBalancedClassifier(loss="ldam")`` does) and a ``max_margin`` on the
+    scale of your logits.
 
     Parameters
     ----------
@@ -349,7 +362,8 @@ def ldam_loss(
     max_margin : float, default=0.5
         Margin of the rarest class (> 0).
     scale : float, default=30.0
-        Multiplier applied to the margin-adjusted logits (> 0).
+        Multiplier applied to the margin-adjusted logits (> 0); 30 is the paper's value for
+        cosine logits.
 
     Returns
     -------

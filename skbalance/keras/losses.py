@@ -15,6 +15,16 @@ Label formats (every loss):
   ``(n, 1)``, or one-hot (or soft) targets of shape ``(n, k)``; both give the same value. The
   format is read from the static shapes: ``y_true`` with the rank of ``y_pred`` and ``k``
   entries on its last axis is one-hot; anything else is integer indices.
+
+Label values are checked, by one rule for every loss, whenever the loss runs eagerly (a
+direct call, ``model.compile(run_eagerly=True)``, the PyTorch backend): class indices must be
+whole numbers in ``[0, k)`` (a ``-1`` is not "the last class"), one-hot or soft targets and
+binary labels must lie in ``[0, 1]`` (binary soft targets are allowed); anything else is a
+``ValueError`` naming the first bad value. Inside a compiled step (``tf.function``, ``jax.jit``,
+i.e. an ordinary ``model.fit`` on TensorFlow or JAX) the values do not exist while the step is
+traced, and checking them at run time would cost a device-to-host copy every step, so they are
+not checked there: run one eager call (``loss(y[:1000], model(x[:1000]))``) to validate new
+label data.
 """
 
 from __future__ import annotations
@@ -223,8 +233,13 @@ class LDAMLoss(_SkbalanceLoss):
     Subtracts a class-dependent margin ``C / n_j^(1/4)`` (largest, ``max_margin``, for the
     rarest class) from the true-class logit, then takes cross-entropy on ``scale * logits``:
     rare classes must be won by a wider margin, which tightens their generalisation bound.
-    The paper uses cosine logits (normalised features and weights) with ``scale=30``; with
-    ordinary logits, use ``scale=1``.
+
+    The default ``scale=30`` is the paper's, for cosine logits (normalised features and
+    weights, in ``[-1, 1]``). With an ordinary ``Dense`` output layer, use ``scale=1``: that
+    is what ``KerasBalancedClassifier(loss="ldam")`` builds, because its networks output
+    ordinary logits, whose range is not bounded like a cosine's: multiplied by 30, they
+    saturate the softmax. To use another scale with the classifier, pass
+    ``loss=LDAMLoss(counts, scale=...)``.
 
     Parameters
     ----------
@@ -233,7 +248,8 @@ class LDAMLoss(_SkbalanceLoss):
     max_margin : float, default=0.5
         Margin of the rarest class (> 0).
     scale : float, default=30.0
-        Multiplier of the margin-adjusted logits (> 0).
+        Multiplier of the margin-adjusted logits (> 0); the paper's value for cosine logits
+        (``KerasBalancedClassifier(loss="ldam")`` uses 1, for ordinary logits).
     reduction, name, dtype
         As for any ``keras.losses.Loss``.
 
