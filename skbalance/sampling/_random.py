@@ -130,6 +130,9 @@ class RandomOverSampler(BaseResampler):
     def _uses_matrix(self) -> bool:
         return self.shrinkage is not None
 
+    def _row_source(self) -> str:
+        return "labels" if self.shrinkage is None else "generated"  # noisy copies are new rows
+
     def _check_params(self, counts, classes, targets):
         if self.method not in _OVER_METHODS:
             raise ValueError(
