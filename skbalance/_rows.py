@@ -62,7 +62,8 @@ def check_sample_weight(sample_weight, n_samples: int, *, dtype=np.float64) -> n
     ValueError
         When the weights are not one per row (wrong length or not 1-D), not real numbers, NaN
         or infinite, negative (a negative weight makes training *maximise* that row's loss),
-        or all zero (no row would count).
+        all zero (no row would count), or a nonzero weight that ``dtype`` cannot hold (it
+        would become inf or 0).
 
     Examples
     --------
@@ -99,7 +100,19 @@ def check_sample_weight(sample_weight, n_samples: int, *, dtype=np.float64) -> n
             "sample_weight is zero for every row (all sample weights are zero), so no row "
             "would count in training; give at least one row a positive weight."
         )
-    return np.array(weight, dtype=dtype)  # always a copy: never shares the caller's memory
+    with np.errstate(over="ignore"):  # overflow is reported below, as an error
+        converted = np.array(weight, dtype=dtype)  # a copy: never shares the caller's memory
+    # A weight that is fine in float64 may not be in the float32 Keras trains with: 1e39
+    # overflows to inf (a NaN loss), 1e-46 underflows to 0 (a row that silently stops counting).
+    lost = ~np.isfinite(converted) | ((converted == 0) & (weight != 0))
+    if lost.any():
+        row = int(np.flatnonzero(lost)[0])
+        raise ValueError(
+            f"sample_weight row {row} is {weight[row]}, which {np.dtype(dtype).name} cannot "
+            f"hold (it becomes {converted[row]}); rescale the weights into "
+            f"[{np.finfo(dtype).tiny:.3g}, {np.finfo(dtype).max:.3g}]."
+        )
+    return converted
 
 
 def _as_float_array(sample_weight) -> np.ndarray:

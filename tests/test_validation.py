@@ -10,6 +10,7 @@ with ``resample="once"``, refused with ``"epoch"`` and documented as weight 1 by
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import numpy as np
@@ -436,3 +437,41 @@ def test_replace_reproduces_the_current_epoch_without_a_seed(sampler):
                 np.testing.assert_array_equal(again[i][0], feed[i][0])
     reseeded = feed.replace(random_state=1)
     assert reseeded.epoch_ == 0 and reseeded.random_state == 1
+
+
+@pytest.mark.parametrize(
+    ("weight", "becomes"), [(1e39, "inf"), (1e300, "inf"), (1e-50, "0.0")], ids=str
+)
+def test_weights_float32_cannot_hold_are_refused_where_keras_trains(weight, becomes):
+    """Class: extreme scales - a finite float64 weight turned into inf (NaN loss) or 0 (a row
+    that silently stops counting) by the float32 cast of the Keras paths."""
+    X, y = _data()
+    w = np.ones(N_ROWS)
+    w[4] = weight
+    message = (
+        rf"sample_weight row 4 is {re.escape(str(weight))}, which float32 cannot hold "
+        rf"\(it becomes {becomes}\)"
+    )
+    for fit in (
+        TRAINING_PATHS["classifier-arrays"],
+        TRAINING_PATHS["classifier-epoch"],
+        TRAINING_PATHS["balanced-dataset"],
+    ):
+        with pytest.raises(ValueError, match=message):
+            fit(X, y, w)
+    # float64 paths hold it: the samplers return it as given.
+    assert RandomUnderSampler(random_state=0).fit_resample(X, y, sample_weight=w)[2].max() in (
+        1.0,
+        weight,
+    )
+
+
+def test_noisy_copies_keep_their_parent_weight():
+    """Class: a documented weight rule (a shrinkage copy weighs what its parent weighs) that
+    no test pins."""
+    X, y = _data()
+    w = np.arange(1.0, N_ROWS + 1)
+    sampler = RandomOverSampler(shrinkage=1.0, random_state=0)
+    X_res, _, w_res = sampler.fit_resample(X, y, sample_weight=w)
+    assert len(X_res) > len(X)
+    np.testing.assert_array_equal(w_res, w[sampler.sample_indices_])

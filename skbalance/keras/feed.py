@@ -234,7 +234,8 @@ class BalancedDataset(keras.utils.PyDataset):
             raise ValueError("X and y are empty; a training feed needs at least one row.")
         row_weight = None
         if sample_weight is not None:
-            row_weight = check_sample_weight(sample_weight, n_samples)
+            # float32, as the batches serve them (a weight float32 cannot hold is an error)
+            row_weight = check_sample_weight(sample_weight, n_samples, dtype=np.float32)
         classes, codes = encode_labels(labels)
         index_dtype = np.int32 if n_samples < np.iinfo(np.int32).max // 4 else np.intp
         class_weights = None
