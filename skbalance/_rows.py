@@ -31,6 +31,7 @@ __all__ = [
     "accepts_sample_weight",
     "as_container",
     "check_sample_weight",
+    "check_weighted_rows",
     "fit_resample_rows",
     "is_weight_label",
     "n_rows",
@@ -113,6 +114,36 @@ def check_sample_weight(sample_weight, n_samples: int, *, dtype=np.float64) -> n
             f"[{np.finfo(dtype).tiny:.3g}, {np.finfo(dtype).max:.3g}]."
         )
     return converted
+
+
+def check_weighted_rows(
+    sample_weight: np.ndarray | None, class_weight_of_row: np.ndarray, *, dtype=np.float32
+) -> None:
+    """Refuse class weights and sample weights whose products, the weights training uses, are
+    zero for every row or cannot be held in ``dtype`` (float32 for Keras).
+
+    Each argument may be valid alone (some zero sample weights; a class weighted 0; 1e30 and
+    1e10) and still, together, train nothing or overflow to inf.
+    """
+    combined = np.asarray(class_weight_of_row, dtype=np.float64)
+    if sample_weight is not None:
+        combined = combined * sample_weight
+    if not combined.any():
+        raise ValueError(
+            "class_weight times sample_weight is zero for every row: each row with a nonzero "
+            "sample_weight is in a class whose class_weight is 0 (all weights are zero), so no "
+            "row would count in training; give one of those classes a positive weight."
+        )
+    with np.errstate(over="ignore"):
+        converted = combined.astype(dtype)
+    lost = ~np.isfinite(converted) | ((converted == 0) & (combined != 0))
+    if lost.any():
+        row = int(np.flatnonzero(lost)[0])
+        raise ValueError(
+            f"class_weight times sample_weight is {combined[row]} for row {row}, which "
+            f"{np.dtype(dtype).name} cannot hold (it becomes {converted[row]}); rescale the "
+            f"weights into [{np.finfo(dtype).tiny:.3g}, {np.finfo(dtype).max:.3g}]."
+        )
 
 
 def _as_float_array(sample_weight) -> np.ndarray:

@@ -475,3 +475,43 @@ def test_noisy_copies_keep_their_parent_weight():
     X_res, _, w_res = sampler.fit_resample(X, y, sample_weight=w)
     assert len(X_res) > len(X)
     np.testing.assert_array_equal(w_res, w[sampler.sample_indices_])
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        lambda X, y, w: _clf(class_weight={"b": 0.0}).fit(X, y, sample_weight=w),
+        lambda X, y, w: _clf(class_weight={"b": 0}, batch_sampling="class").fit(
+            X, y, sample_weight=w
+        ),
+        lambda X, y, w: BalancedDataset(X, y, class_weight={"b": 0.0}, sample_weight=w),
+    ],
+    ids=["classifier", "classifier-feed", "balanced-dataset"],
+)
+def test_class_and_sample_weights_that_cancel_everywhere_are_refused(fit):
+    """Class: all-zero weights reached by combination - each argument valid alone, but every
+    row with a nonzero sample weight is in a class weighted 0, so training learns nothing."""
+    X, y = _data()
+    w = np.where(y == "b", 1.0, 0.0)
+    with pytest.raises(ValueError, match="class_weight times sample_weight is zero for every"):
+        fit(X, y, w)
+    fit(X, y, w + 0.5)  # one row of class "a" counting is enough
+
+
+@pytest.mark.parametrize(
+    ("class_weight", "sample_weight"),
+    [({"b": 1e39}, None), ({"b": 1e30}, 1e10), ({"b": 1e-30}, 1e-20)],
+    ids=["class-weight", "product-overflows", "product-underflows"],
+)
+def test_weight_products_float32_cannot_hold_are_refused(class_weight, sample_weight):
+    """Class: extreme scales - class and sample weights each valid in float64 whose product,
+    cast to the float32 Keras trains with, becomes inf or 0."""
+    X, y = _data()
+    w = None if sample_weight is None else np.full(N_ROWS, sample_weight)
+    for fit in (
+        lambda: _clf(class_weight=class_weight).fit(X, y, sample_weight=w),
+        lambda: _clf(class_weight=class_weight, batch_sampling="class").fit(X, y, sample_weight=w),
+        lambda: BalancedDataset(X, y, class_weight=class_weight, sample_weight=w),
+    ):
+        with pytest.raises(ValueError, match=r"class_weight times sample_weight is .* for row"):
+            fit()

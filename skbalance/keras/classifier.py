@@ -29,7 +29,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skbalance._labels import encode_labels
-from skbalance._rows import check_sample_weight
+from skbalance._rows import check_sample_weight, check_weighted_rows
 from skbalance.keras._longtail import (
     LONGTAIL_CONSTRAINTS,
     adjust_logits,
@@ -49,7 +49,7 @@ from skbalance.keras._training import (
     no_retracing_warning,
     resample_once,
 )
-from skbalance.weights import compute_class_weight
+from skbalance.weights import compute_class_weight, compute_sample_weight
 
 __all__ = ["KerasBalancedClassifier"]
 
@@ -361,7 +361,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         )
         train_rows, validation_rows = self._split_validation(codes, split_seed)
         # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
-        compute_class_weight(self.class_weight, y=labels, beta=self.beta)
+        check_weighted_rows(
+            sample_weight, compute_sample_weight(self.class_weight, y=labels, beta=self.beta)
+        )
         check_loss_instance(self.loss)
         strategy = self._check_distribution_strategy()
         with contextlib.nullcontext() if strategy is None else strategy.scope():

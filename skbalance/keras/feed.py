@@ -21,7 +21,13 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from skbalance._labels import as_label_array, encode_labels
-from skbalance._rows import check_sample_weight, fit_resample_rows, n_rows, sample_indices
+from skbalance._rows import (
+    check_sample_weight,
+    check_weighted_rows,
+    fit_resample_rows,
+    n_rows,
+    sample_indices,
+)
 from skbalance.keras._epoch_plan import BATCH_SAMPLING, draw_epoch
 from skbalance.weights import compute_class_weight
 
@@ -101,11 +107,11 @@ class BalancedDataset(keras.utils.PyDataset):
        ``sample_indices_``, e.g. imbalanced-learn's or skbalance's ``RandomUnderSampler``) is
        cloned and refitted each epoch; only its row indices are kept, and batches are sliced
        from the original ``X``. A sampler whose ``row_source`` tag is ``"labels"``
-       (skbalance's ``RandomUnderSampler``/``RandomOverSampler`` and their subclasses) sees only
-       the labels (a one-column stand-in replaces ``X``); others, such as cleaning samplers and
-       imbalanced-learn's, get the real ``X``. skbalance's row-selecting samplers are asked for
-       the indices only (``fit_resample_indices``), so no ``X_res`` is assembled. A generating
-       sampler (SMOTE, ...) is refitted each epoch and only its synthetic rows
+       (``RandomUnderSampler``/``RandomOverSampler``, skbalance's - subclasses included - and
+       imbalanced-learn's) sees only the labels (a one-column stand-in replaces ``X``); others,
+       such as cleaning samplers, get the real ``X``. skbalance's row-selecting samplers are
+       asked for the indices only (``fit_resample_indices``), so no ``X_res`` is assembled. A
+       generating sampler (SMOTE, ...) is refitted each epoch and only its synthetic rows
        (``X_res[n_samples:]``) are kept, so memory grows with the synthetic rows only. The
        result is the epoch's *pool*.
     2. **Batch sampling** (``batch_sampling``) over the pool, after Kang et al., "Decoupling
@@ -242,6 +248,7 @@ class BalancedDataset(keras.utils.PyDataset):
         if class_weight is not None:  # validated by skbalance.weights, as on every path
             weight_of = compute_class_weight(class_weight, y=labels)
             class_weights = np.array([weight_of[c] for c in classes.tolist()], dtype=np.float64)
+            check_weighted_rows(row_weight, class_weights[codes])
         if isinstance(random_state, Integral):
             seed = int(random_state)
         else:  # None or a RandomState: one draw, so each new feed gets its own stream
