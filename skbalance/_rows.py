@@ -101,19 +101,7 @@ def check_sample_weight(sample_weight, n_samples: int, *, dtype=np.float64) -> n
             "sample_weight is zero for every row (all sample weights are zero), so no row "
             "would count in training; give at least one row a positive weight."
         )
-    with np.errstate(over="ignore"):  # overflow is reported below, as an error
-        converted = np.array(weight, dtype=dtype)  # a copy: never shares the caller's memory
-    # A weight that is fine in float64 may not be in the float32 Keras trains with: 1e39
-    # overflows to inf (a NaN loss), 1e-46 underflows to 0 (a row that silently stops counting).
-    lost = ~np.isfinite(converted) | ((converted == 0) & (weight != 0))
-    if lost.any():
-        row = int(np.flatnonzero(lost)[0])
-        raise ValueError(
-            f"sample_weight row {row} is {weight[row]}, which {np.dtype(dtype).name} cannot "
-            f"hold (it becomes {converted[row]}); rescale the weights into "
-            f"[{np.finfo(dtype).tiny:.3g}, {np.finfo(dtype).max:.3g}]."
-        )
-    return converted
+    return _cast(weight, dtype, "sample_weight row {row} is {value}")
 
 
 def check_weighted_rows(
@@ -134,16 +122,27 @@ def check_weighted_rows(
             "sample_weight is in a class whose class_weight is 0 (all weights are zero), so no "
             "row would count in training; give one of those classes a positive weight."
         )
-    with np.errstate(over="ignore"):
-        converted = combined.astype(dtype)
-    lost = ~np.isfinite(converted) | ((converted == 0) & (combined != 0))
+    _cast(combined, dtype, "class_weight times sample_weight is {value} for row {row}")
+
+
+def _cast(values: np.ndarray, dtype, what: str) -> np.ndarray:
+    """``values`` (float64) as a new ``dtype`` array; a value it cannot hold is a ValueError.
+
+    A weight that is fine in float64 may not be in the float32 Keras trains with: 1e39
+    overflows to inf (a NaN loss), 1e-46 underflows to 0 (a row that silently stops counting).
+    ``what`` names the offending value, with ``{row}`` and ``{value}`` fields.
+    """
+    with np.errstate(over="ignore"):  # overflow is reported below, as an error
+        converted = np.array(values, dtype=dtype)  # a copy: never shares the caller's memory
+    lost = ~np.isfinite(converted) | ((converted == 0) & (values != 0))
     if lost.any():
         row = int(np.flatnonzero(lost)[0])
         raise ValueError(
-            f"class_weight times sample_weight is {combined[row]} for row {row}, which "
-            f"{np.dtype(dtype).name} cannot hold (it becomes {converted[row]}); rescale the "
-            f"weights into [{np.finfo(dtype).tiny:.3g}, {np.finfo(dtype).max:.3g}]."
+            f"{what.format(row=row, value=values[row])}, which {np.dtype(dtype).name} cannot "
+            f"hold (it becomes {converted[row]}); rescale the weights into "
+            f"[{np.finfo(dtype).tiny:.3g}, {np.finfo(dtype).max:.3g}]."
         )
+    return converted
 
 
 def _as_float_array(sample_weight) -> np.ndarray:
