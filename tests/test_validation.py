@@ -16,10 +16,13 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.over_sampling import SMOTE as ImbSMOTE
 from imblearn.over_sampling import RandomOverSampler as ImbRandomOverSampler
 from sklearn.linear_model import LogisticRegression
 
+from skbalance._rows import check_sample_weight
 from skbalance.keras import BalancedDataset, KerasBalancedClassifier
 from skbalance.keras import classifier as classifier_module
 from skbalance.keras import feed as feed_module
@@ -515,3 +518,21 @@ def test_weight_products_float32_cannot_hold_are_refused(class_weight, sample_we
     ):
         with pytest.raises(ValueError, match=r"class_weight times sample_weight is .* for row"):
             fit()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=20
+    )
+)
+def test_sample_weight_validator_accepts_exactly_the_valid_weights(values):
+    """Class: a validator whose accept/refuse boundary drifts from its documented rule (finite,
+    >= 0, not all zero; float64 here), checked against that rule written out independently."""
+    weight = np.array(values)
+    valid = all(np.isfinite(v) and v >= 0 for v in values) and any(v > 0 for v in values)
+    if valid:
+        np.testing.assert_array_equal(check_sample_weight(weight, len(values)), weight)
+    else:
+        with pytest.raises(ValueError, match="^sample_weight "):
+            check_sample_weight(weight, len(values))
