@@ -175,12 +175,13 @@ class ResampledClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             y = column_or_1d(y, warn=True)  # warns (DataConversionWarning) like any classifier
         check_classification_targets(y)
         n_samples = _routing.n_rows(X)
-        for label, value in (("y", y), ("sample_weight", sample_weight)):
-            if value is not None and _routing.n_rows(value) != n_samples:
-                raise ValueError(
-                    f"X has {n_samples} rows but {label} has {_routing.n_rows(value)} entries; "
-                    "pass one per row."
-                )
+        if _routing.n_rows(y) != n_samples:
+            raise ValueError(
+                f"X has {n_samples} rows but y has {_routing.n_rows(y)} entries; "
+                "pass one per row."
+            )
+        if sample_weight is not None:  # the one rule of every training path
+            _routing.check_sample_weight(sample_weight, n_samples)
         features = _InputFeatures()
         validate_data(features, X, reset=True, skip_check_array=True)
         params = dict(fit_params)

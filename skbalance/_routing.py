@@ -15,14 +15,25 @@ Everything else uses public API: ``sklearn.get_config``, ``process_routing``,
 
 from __future__ import annotations
 
-import inspect
 import time
 from contextlib import contextmanager
 
 import numpy as np
 from sklearn import get_config
-from sklearn.utils import Bunch, _safe_indexing
+from sklearn.utils import Bunch
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+
+# Per-row data (its validation, and how it follows a resampler's rows) has its own home; these
+# names are re-exported because the pipeline and ResampledClassifier reach them through here.
+from skbalance._rows import (  # noqa: F401
+    accepts_sample_weight,
+    as_container,
+    check_sample_weight,
+    fit_resample_rows,
+    is_weight_label,
+    n_rows,
+    take_rows,
+)
 
 # Methods whose routed parameters a step may receive while the pipeline is being fitted.
 FIT_METHODS = ("fit", "fit_transform", "fit_predict")
@@ -80,36 +91,6 @@ def inference_steps(steps, *, with_final: bool, filter_passthrough: bool):
         if filter_passthrough and (is_passthrough(step) or skipped_at_inference(step)):
             continue
         yield idx, name, step
-
-
-def accepts_sample_weight(resampler) -> bool:
-    """Whether ``fit_resample`` names ``sample_weight`` (then it returns the resampled weight).
-
-    ``**params`` alone does not count: imbalanced-learn's samplers take ``**params`` but reject
-    ``sample_weight``.
-    """
-    try:
-        parameters = inspect.signature(resampler.fit_resample).parameters
-    except (TypeError, ValueError):
-        return False
-    return "sample_weight" in parameters
-
-
-def n_rows(value) -> int | None:
-    """Number of rows of an array-like, or None for scalars, strings, dicts and the like."""
-    if value is None or isinstance(value, (str, bytes)):
-        return None
-    shape = getattr(value, "shape", None)  # before the dict test: a dok sparse array is a dict
-    if shape is not None:
-        return int(shape[0]) if len(shape) > 0 else None
-    if isinstance(value, dict) or np.isscalar(value):
-        return None
-    if hasattr(value, "__len__"):
-        return len(value)
-    if hasattr(value, "__array__"):
-        array = np.asarray(value)
-        return int(array.shape[0]) if array.ndim > 0 else None
-    return None
 
 
 def route(owner, method: str, params: dict, step_names) -> dict:
@@ -173,6 +154,24 @@ def per_row_params(routed: dict, names, n_samples: int, carried: dict, exclude=(
     return found
 
 
+def check_routed_weights(routed: dict, carried: dict, n_samples: int) -> None:
+    """Validate every ``sample_weight`` a resampling pipeline got, before any step is fitted.
+
+    A weight that follows the rows through a resampler meets skbalance's one rule
+    (:func:`skbalance._rows.check_sample_weight`), whichever step it is routed to.
+    """
+    values = [value for key, value in carried.items() if is_weight_label(key)]
+    if isinstance(routed, dict):  # routing on without parameters gives a dict-less stand-in
+        for step_params in routed.values():
+            for method_params in step_params.values():
+                values += [value for key, value in method_params.items() if is_weight_label(key)]
+    checked = set()
+    for value in values:
+        if value is not None and id(value) not in checked:
+            checked.add(id(value))
+            check_sample_weight(value, n_samples)
+
+
 def substitute(routed: dict, names, carried: dict, aligned: dict) -> None:
     """Replace each per-row parameter of the later steps by its resampled version."""
     for name in names:
@@ -183,64 +182,6 @@ def substitute(routed: dict, names, carried: dict, aligned: dict) -> None:
             step_params[method] = {k: aligned.get(id(v), v) for k, v in step_params[method].items()}
     for key, value in list(carried.items()):
         carried[key] = aligned.get(id(value), value)
-
-
-def as_container(value):
-    """Arrays, lists, pandas and sparse as they are; any other array-like as an ndarray
-    (resamplers and indexing only promise to handle the former)."""
-    if value is None or isinstance(value, (np.ndarray, list)):
-        return value
-    if hasattr(value, "iloc") or hasattr(value, "tocsr"):
-        return value
-    return np.asarray(value)
-
-
-def take_rows(value, indices: np.ndarray):
-    """``value[indices]`` for arrays, lists, pandas and sparse; other array-likes via NumPy."""
-    return _safe_indexing(as_container(value), indices)
-
-
-def fit_resample_rows(resampler, X, y, own_params: dict, travelling: list):
-    """Call ``fit_resample`` and bring every per-row array in ``travelling`` along.
-
-    Rows map in this order of preference: the weight returned by a ``fit_resample`` that
-    accepts ``sample_weight`` (the only way for synthetic rows), then ``sample_indices_``.
-    Returns ``(X_res, y_res, fitted_resampler, [aligned arrays in travelling order])``.
-    """
-    n_in = n_rows(X)
-    call_params = dict(own_params)
-    carried_weight = call_params.get("sample_weight")
-    if carried_weight is None and travelling and accepts_sample_weight(resampler):
-        # Only a weight may be derived for synthetic rows; other per-row parameters (group
-        # ids, tags) must come through sample_indices_.
-        weights = [value for label, value in travelling if label.endswith("sample_weight")]
-        if weights:
-            carried_weight = call_params["sample_weight"] = weights[0]
-    output = resampler.fit_resample(X, y, **call_params)
-    X_res, y_res = output[0], output[1]
-    weight_res = output[2] if "sample_weight" in call_params and len(output) > 2 else None
-
-    n_out = n_rows(X_res)
-    indices = getattr(resampler, "sample_indices_", None)
-    if indices is not None:
-        indices = np.asarray(indices)
-        if indices.ndim != 1 or indices.shape[0] != n_out or indices.dtype.kind not in "iu":
-            indices = None
-    aligned = []
-    for label, value in travelling:
-        if weight_res is not None and value is carried_weight:
-            aligned.append(weight_res)
-        elif indices is not None:
-            aligned.append(take_rows(value, indices))
-        else:
-            raise ValueError(
-                f"Cannot resample the per-row parameter {label} together with the rows: "
-                f"{type(resampler).__name__} turned {n_in} rows into {n_out} without exposing "
-                "sample_indices_, and its fit_resample does not accept sample_weight. Use a "
-                "resampler that does either (every skbalance resampler accepts "
-                "sample_weight), or drop the parameter."
-            )
-    return X_res, y_res, resampler, aligned
 
 
 def check_steps(pipeline) -> None:

@@ -41,8 +41,11 @@ class Pipeline(_SklearnPipeline):
     (``pipe.fit(X, y, clf__sample_weight=w)``) or on (``pipe.fit(X, y, sample_weight=w)``
     after ``clf.set_fit_request(sample_weight=True)``). Rows are matched through the weight
     returned by ``fit_resample(X, y, sample_weight=w)`` when the resampler accepts it (needed
-    for synthetic rows, e.g. SMOTE) and otherwise through its ``sample_indices_``; a per-row
-    parameter that cannot be matched is a ``ValueError``.
+    for synthetic rows, e.g. SMOTE, which interpolates it between the parents) and otherwise
+    through its ``sample_indices_``; a per-row parameter that cannot be matched is a
+    ``ValueError``. In a pipeline that resamples, every ``sample_weight`` is checked before any
+    step is fitted, by the rule of every skbalance training path: one finite weight >= 0 per
+    row, not all zero.
 
     Parameters
     ----------
@@ -110,6 +113,8 @@ class Pipeline(_SklearnPipeline):
             )
         names = [name for name, _ in self.steps]
         routed = _routing.route(self, method, params, names)
+        if resamples and n_samples is not None:
+            _routing.check_routed_weights(routed, carried, n_samples)
         memory = check_memory(self.memory)
         caching = getattr(memory, "location", None) is not None
         fit_transform_one = memory.cache(_routing.fit_transform_one)
@@ -299,11 +304,7 @@ class Pipeline(_SklearnPipeline):
         """
         carried = {}
         if sample_weight is not None:
-            if _routing.n_rows(sample_weight) != _routing.n_rows(X):
-                raise ValueError(
-                    f"sample_weight has {_routing.n_rows(sample_weight)} entries but X has "
-                    f"{_routing.n_rows(X)} rows; pass one weight per row."
-                )
+            _routing.check_sample_weight(sample_weight, _routing.n_rows(X))
             carried["sample_weight"] = sample_weight
         Xt, yt, routed, indices = self._fit_steps(X, y, params, "fit", carried)
         name, final = self._final()

@@ -50,7 +50,11 @@ def _check_beta(beta) -> float:
 
 
 def _weights_per_class(class_weight, y, beta) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return ``(classes, codes, weight_per_class)`` after validating every argument."""
+    """Return ``(classes, codes, weight_per_class)`` after validating every argument.
+
+    The one validator of ``class_weight``: every path that takes one (this module's functions,
+    ``KerasBalancedClassifier``, ``BalancedDataset`` and its deferred re-weighting) ends here.
+    """
     # Validate the cheap arguments before touching y, so bad input fails before any work.
     if isinstance(class_weight, str):
         if class_weight not in STRATEGIES:
@@ -81,6 +85,8 @@ def _weights_per_class(class_weight, y, beta) -> tuple[np.ndarray, np.ndarray, n
 
 
 def _weights_from_dict(class_weight: Mapping, classes: np.ndarray) -> np.ndarray:
+    """One weight per class from a dict ``label -> weight``: every key a class, every value a
+    finite number >= 0, and not zero for every class (then no row would count)."""
     index = {label: i for i, label in enumerate(classes.tolist())}
     weights = np.ones(classes.size)
     for label, weight in class_weight.items():
@@ -100,6 +106,12 @@ def _weights_from_dict(class_weight: Mapping, classes: np.ndarray) -> np.ndarray
                 f"class_weight[{label!r}] = {weight!r}; weights must be finite and >= 0."
             )
         weights[index[key]] = float(weight)
+    if not weights.any():
+        raise ValueError(
+            f"class_weight is zero for every class ({classes.tolist()}), so no row would count "
+            "in training (all class weights are zero); give at least one class a positive "
+            "weight."
+        )
     return weights
 
 
@@ -136,7 +148,10 @@ def compute_class_weight(class_weight, *, y, beta: float = 0.999) -> dict:
     ------
     ValueError
         Unknown strategy (the valid ones are listed), a dict key that is not a class (the
-        classes are listed), a negative, NaN or infinite weight, or ``beta`` outside [0, 1).
+        classes are listed), a weight that is not a finite number >= 0, a dict that gives
+        every class weight 0, or ``beta`` outside [0, 1).
+    TypeError
+        ``class_weight`` is neither None, a string nor a dict.
 
     Examples
     --------

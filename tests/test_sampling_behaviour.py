@@ -380,9 +380,9 @@ def test_continuous_and_multilabel_targets_are_errors():
 
 def test_bad_sample_weight_is_an_error_before_work():
     X, y = blobs((30, 10))
-    with pytest.raises(ValueError, match="one weight per row \\(40\\)"):
+    with pytest.raises(ValueError, match="one weight per row, shape \\(40,\\)"):
         SMOTE().fit_resample(X, y, sample_weight=np.ones(39))
-    with pytest.raises(ValueError, match="finite and non-negative"):
+    with pytest.raises(ValueError, match="must be >= 0 for every row"):
         SMOTE().fit_resample(X, y, sample_weight=-np.ones(40))
 
 

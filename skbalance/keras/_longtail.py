@@ -120,16 +120,6 @@ def epoch_feed(
         epochs=epochs,
         random_state=seed,
     )
-    if (
-        sampler is not None
-        and sample_weight is not None
-        and feed.synthetic_rows_ is not None  # a generating sampler
-    ):
-        raise ValueError(
-            f"sample_weight cannot follow the rows {type(sampler).__name__} generates: they are "
-            "new rows, not original ones selected through sample_indices_. Use a row-selecting "
-            "sampler, or fit without sample_weight."
-        )
     codes = feed.epoch_codes_
     class_counts = np.bincount(codes, minlength=len(classes))
     weights = compute_class_weight(class_weight, y=classes[codes], beta=beta)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import inspect
 import logging
 from collections.abc import Iterator
 
 import keras
 import numpy as np
 from sklearn.base import clone
+
+from skbalance._rows import fit_resample_rows
 
 __all__ = [
     "LOSSES",
@@ -36,29 +37,20 @@ def resample_once(sampler, X: np.ndarray, labels: np.ndarray, sample_weight, *, 
 
     The user's sampler is never fitted. A sampler whose ``random_state`` is None gets ``seed``,
     so the estimator's ``random_state`` makes the fit reproducible. ``sample_weight`` follows
-    the rows: through the sampler's own ``sample_weight=`` argument when it has one, else
-    through ``sample_indices_``.
+    the rows by the one rule of :func:`skbalance._rows.fit_resample_rows`: through the
+    sampler's own ``sample_weight=`` argument when it has one (synthetic rows get the weight it
+    derives: interpolated between the parents by skbalance's SMOTE family), else through
+    ``sample_indices_``, else a ValueError.
     """
     sampler = clone(sampler) if hasattr(sampler, "get_params") else copy.deepcopy(sampler)
     if getattr(sampler, "random_state", 0) is None:
         sampler.set_params(random_state=seed)
     # Samplers (imbalanced-learn's among them) take 2-D X: images are flattened for them.
     flat = X.reshape(len(X), -1)
-    if sample_weight is None:
-        X_res, y_res = sampler.fit_resample(flat, labels)
-    elif "sample_weight" in inspect.signature(sampler.fit_resample).parameters:
-        X_res, y_res, sample_weight = sampler.fit_resample(
-            flat, labels, sample_weight=sample_weight
-        )
-    else:
-        X_res, y_res = sampler.fit_resample(flat, labels)
-        if not hasattr(sampler, "sample_indices_"):
-            raise ValueError(
-                f"sample_weight cannot follow the rows made by {type(sampler).__name__}: it "
-                "takes no sample_weight and exposes no sample_indices_. Use a row-selecting "
-                "sampler, or fit without sample_weight."
-            )
-        sample_weight = sample_weight[sampler.sample_indices_]
+    travelling = [] if sample_weight is None else [("sample_weight", sample_weight)]
+    X_res, y_res, _, aligned = fit_resample_rows(sampler, flat, labels, {}, travelling)
+    if aligned:
+        sample_weight = np.asarray(aligned[0], dtype=np.float32)
     y_res = np.asarray(y_res)
     unknown = np.setdiff1d(y_res, labels)
     if unknown.size:

@@ -26,9 +26,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from skbalance._labels import encode_labels
+from skbalance._rows import check_sample_weight, check_weighted_rows
 from skbalance.keras._longtail import (
     LONGTAIL_CONSTRAINTS,
     adjust_logits,
@@ -48,7 +49,7 @@ from skbalance.keras._training import (
     no_retracing_warning,
     resample_once,
 )
-from skbalance.weights import compute_class_weight
+from skbalance.weights import compute_class_weight, compute_sample_weight
 
 __all__ = ["KerasBalancedClassifier"]
 
@@ -218,7 +219,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         "gamma": [Interval(Real, 0, None, closed="left")],
         "alpha": "no_validation",  # validated by FocalLoss, which knows the class count
         "tau": [Interval(Real, 0, None, closed="left")],
-        "class_weight": [None, StrOptions({"balanced", "effective_number", "sqrt_inverse"}), dict],
+        "class_weight": "no_validation",  # skbalance.weights validates it, as on every path
         "beta": [Interval(Real, 0, 1, closed="left")],
         "sampler": [None, HasMethods(["fit_resample"])],
         "optimizer": [str, keras.optimizers.Optimizer],
@@ -349,8 +350,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 f"warm_start=True needs the classes of the first fit {self.classes_.tolist()}; "
                 f"y has {classes.tolist()}. Set warm_start=False to train a new model."
             )
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        if sample_weight is not None:  # the one rule of every training path
+            sample_weight = check_sample_weight(sample_weight, len(X), dtype=np.float32)
         self.classes_, self.n_classes_ = classes, len(classes)
 
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -360,7 +361,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         )
         train_rows, validation_rows = self._split_validation(codes, split_seed)
         # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
-        compute_class_weight(self.class_weight, y=labels, beta=self.beta)
+        check_weighted_rows(
+            sample_weight, compute_sample_weight(self.class_weight, y=labels, beta=self.beta)
+        )
         check_loss_instance(self.loss)
         strategy = self._check_distribution_strategy()
         with contextlib.nullcontext() if strategy is None else strategy.scope():

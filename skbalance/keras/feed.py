@@ -11,7 +11,7 @@ a read-only ``np.memmap``). The pure NumPy part (how an epoch is drawn) lives in
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import sys
 from numbers import Integral
 
 import keras
@@ -21,38 +21,67 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from skbalance._labels import as_label_array, encode_labels
+from skbalance._rows import (
+    check_sample_weight,
+    check_weighted_rows,
+    fit_resample_rows,
+    n_rows,
+    sample_indices,
+)
 from skbalance.keras._epoch_plan import BATCH_SAMPLING, draw_epoch
+from skbalance.weights import compute_class_weight
 
 __all__ = ["BalancedDataset"]
 
 # The keyword arguments keras.utils.PyDataset itself understands.
 _PYDATASET_KWARGS = ("workers", "use_multiprocessing", "max_queue_size")
-# Samplers whose output depends on the labels only: they get a one-column stand-in for X (the
-# row numbers), so a memmapped X is never read, let alone copied, to draw the rows.
-_LABEL_ONLY_SAMPLERS = ("RandomUnderSampler", "RandomOverSampler")
 
 
-def _is_label_only(sampler) -> bool:
-    cls = type(sampler)
-    return (
-        cls.__name__ in _LABEL_ONLY_SAMPLERS
-        and cls.__module__.startswith(("imblearn.", "skbalance."))
-        # RandomOverSampler(shrinkage=...) perturbs the copies: it needs X and generates rows.
-        and getattr(sampler, "shrinkage", None) is None
-    )
+def _imblearn_row_source(sampler) -> str | None:
+    """The ``row_source`` tag imbalanced-learn's random samplers would declare if its tags had
+    the field: for these two exact classes only (a subclass may read X; it is checked)."""
+    under = sys.modules.get("imblearn.under_sampling")
+    over = sys.modules.get("imblearn.over_sampling")
+    if under is not None and type(sampler) is under.RandomUnderSampler:
+        return "labels"
+    if over is not None and type(sampler) is over.RandomOverSampler:
+        return "labels" if sampler.shrinkage is None else "generated"
+    return None
 
 
-def _has_index_method(sampler) -> bool:
-    """skbalance's row-selecting samplers return just the row indices (``fit_resample_indices``),
-    without assembling ``X_res``. ``shrinkage`` adds noise to the copies: those need X_res."""
-    if getattr(sampler, "shrinkage", None) is not None:
-        return False
-    if not callable(getattr(sampler, "fit_resample_indices", None)):
+def _row_source(sampler) -> str | None:
+    """The sampler's ``row_source`` tag (see :class:`skbalance.sampling._base.SamplerTags`):
+    ``"labels"``, ``"features"``, ``"generated"``, or None when it declares none.
+
+    The one place the feed learns what a sampler can do: from the tag, which a subclass
+    inherits, never from a class name. ``"labels"`` samplers get a one-column stand-in for X
+    (the row numbers), so a memmapped X is never read, let alone copied, to draw the rows.
+    """
+    try:
+        source = sampler.__sklearn_tags__().sampler_tags.row_source
+    except AttributeError:
+        source = None
+    if source is None:
+        source = _imblearn_row_source(sampler)
+    return source if source in ("labels", "features", "generated") else None
+
+
+def _same_rows(X, X_res, rows: np.ndarray) -> bool:
+    """Whether ``X_res`` is exactly ``X[rows]``: a sampler that declares no ``row_source`` but
+    sets ``sample_indices_`` may still perturb its copies (imbalanced-learn's
+    ``RandomOverSampler(shrinkage=...)`` does)."""
+    taken = X[rows]
+    if sp.issparse(taken) or sp.issparse(X_res):
+        if not (sp.issparse(taken) and sp.issparse(X_res)) or taken.shape != X_res.shape:
+            return False
+        return (taken != X_res).nnz == 0
+    taken, X_res = np.asarray(taken), np.asarray(X_res)
+    if taken.shape != X_res.shape:
         return False
     try:
-        return bool(sampler.__sklearn_tags__().sampler_tags.sample_indices)
-    except AttributeError:
-        return False
+        return bool(np.array_equal(taken, X_res, equal_nan=True))
+    except TypeError:  # object dtype cannot test NaN
+        return bool(np.array_equal(taken, X_res))
 
 
 def _as_feature_array(X):
@@ -77,12 +106,14 @@ class BalancedDataset(keras.utils.PyDataset):
     1. **Resampling** (``sampler``, optional). A row-selecting sampler (one that sets
        ``sample_indices_``, e.g. imbalanced-learn's or skbalance's ``RandomUnderSampler``) is
        cloned and refitted each epoch; only its row indices are kept, and batches are sliced
-       from the original ``X``. ``RandomUnderSampler``/``RandomOverSampler`` see only the labels
-       (a one-column stand-in replaces ``X``); others, such as cleaning samplers, get the real
-       ``X``. skbalance's row-selecting samplers are asked for the indices only
-       (``fit_resample_indices``), so no ``X_res`` is assembled. A generating sampler (SMOTE,
-       ...) is refitted each epoch and only its synthetic rows (``X_res[n_samples:]``) are
-       kept, so memory grows with the synthetic rows only. The result is the epoch's *pool*.
+       from the original ``X``. A sampler whose ``row_source`` tag is ``"labels"``
+       (``RandomUnderSampler``/``RandomOverSampler``, skbalance's - subclasses included - and
+       imbalanced-learn's) sees only the labels (a one-column stand-in replaces ``X``); others,
+       such as cleaning samplers, get the real ``X``. skbalance's row-selecting samplers are
+       asked for the indices only (``fit_resample_indices``), so no ``X_res`` is assembled. A
+       generating sampler (SMOTE, ...) is refitted each epoch and only its synthetic rows
+       (``X_res[n_samples:]``) are kept, so memory grows with the synthetic rows only. The
+       result is the epoch's *pool*.
     2. **Batch sampling** (``batch_sampling``) over the pool, after Kang et al., "Decoupling
        Representation and Classifier for Long-Tailed Recognition", ICLR 2020. With ``m`` rows
        per epoch and ``m_c`` pool rows of class ``c`` (``K`` classes present), the class shares
@@ -114,7 +145,11 @@ class BalancedDataset(keras.utils.PyDataset):
         How many rows of each class an epoch holds (see above).
     batch_size : int, default=32
     sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative per-row weights. Synthetic rows from a generating sampler get weight 1.
+        Per-row weights: finite, >= 0, not all zero (the rule of every skbalance training
+        path). A selected or copied row keeps its row's weight; a synthetic row gets the weight
+        its sampler derives (skbalance's SMOTE family interpolates it between the two parents,
+        like the features), so a generating sampler must accept ``sample_weight`` (every
+        skbalance sampler does; imbalanced-learn's SMOTE does not: a ValueError).
     class_weight : None, {"balanced", "effective_number", "sqrt_inverse"} or dict, default=None
         Computed by :func:`skbalance.weights.compute_class_weight` on ``y`` (a dict is keyed by
         your labels); multiplied into ``sample_weight``. With either given, batches are
@@ -203,15 +238,17 @@ class BalancedDataset(keras.utils.PyDataset):
             )
         if n_samples == 0:
             raise ValueError("X and y are empty; a training feed needs at least one row.")
-        row_weight = self._check_sample_weight(sample_weight, n_samples)
+        row_weight = None
+        if sample_weight is not None:
+            # float32, as the batches serve them (a weight float32 cannot hold is an error)
+            row_weight = check_sample_weight(sample_weight, n_samples, dtype=np.float32)
         classes, codes = encode_labels(labels)
         index_dtype = np.int32 if n_samples < np.iinfo(np.int32).max // 4 else np.intp
         class_weights = None
-        if class_weight is not None:
-            from skbalance.weights import compute_class_weight
-
+        if class_weight is not None:  # validated by skbalance.weights, as on every path
             weight_of = compute_class_weight(class_weight, y=labels)
             class_weights = np.array([weight_of[c] for c in classes.tolist()], dtype=np.float64)
+            check_weighted_rows(row_weight, class_weights[codes])
         if isinstance(random_state, Integral):
             seed = int(random_state)
         else:  # None or a RandomState: one draw, so each new feed gets its own stream
@@ -283,11 +320,6 @@ class BalancedDataset(keras.utils.PyDataset):
                 f"class_weight_from_epoch={class_weight_from_epoch} defers class weights, but "
                 "class_weight is None; pass class_weight='balanced' (or another strategy/dict)."
             )
-        if class_weight is not None and not isinstance(class_weight, str | Mapping):
-            raise TypeError(
-                "class_weight must be None, a strategy name such as 'balanced', or a dict "
-                f"label -> weight; got {type(class_weight).__name__}."
-            )
         if not isinstance(shuffle, bool | np.bool_):
             raise TypeError(f"shuffle must be True or False; got {shuffle!r}.")
         unknown = sorted(set(pydataset_kwargs) - set(_PYDATASET_KWARGS))
@@ -296,20 +328,6 @@ class BalancedDataset(keras.utils.PyDataset):
                 f"Unknown keyword argument(s) {unknown}; besides its own parameters "
                 f"BalancedDataset accepts the PyDataset ones: {list(_PYDATASET_KWARGS)}."
             )
-
-    @staticmethod
-    def _check_sample_weight(sample_weight, n_samples: int) -> np.ndarray | None:
-        if sample_weight is None:
-            return None
-        weights = np.array(sample_weight, dtype=np.float64)  # a copy: the caller's is untouched
-        if weights.shape != (n_samples,):
-            raise ValueError(
-                f"sample_weight must have shape ({n_samples},), one weight per row; "
-                f"got {weights.shape}."
-            )
-        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-            raise ValueError("sample_weight must be finite and >= 0 for every row.")
-        return weights
 
     # -- epochs -----------------------------------------------------------------------------
     def set_epoch(self, epoch: int) -> None:
@@ -321,7 +339,7 @@ class BalancedDataset(keras.utils.PyDataset):
         if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
             raise ValueError(f"epoch must be an integer >= 0; got {epoch!r}.")
         rng = np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(int(epoch),)))
-        pool_rows, pool_codes, synthetic, synthetic_codes = self._resample(rng)
+        pool_rows, pool_codes, synthetic, synthetic_codes, synthetic_weight = self._resample(rng)
         if pool_rows.size == 0:
             raise ValueError(
                 f"{type(self.sampler).__name__}.fit_resample returned no rows for epoch {epoch}; "
@@ -341,36 +359,50 @@ class BalancedDataset(keras.utils.PyDataset):
         weighted = self._class_weights is not None and epoch >= self.class_weight_from_epoch
         # Labels and weights are looked up per batch from the rows, so an epoch costs one index
         # array. One assignment swaps the whole epoch: a worker thread never mixes two epochs.
-        self._state = (plan.rows, row_codes, synthetic, weighted)
+        self._state = (plan.rows, row_codes, synthetic, synthetic_weight, weighted)
         self.epoch_ = int(epoch)
 
     def _resample(self, rng: np.random.Generator):
-        """Return ``(pool_rows, pool_codes, synthetic_X, synthetic_codes)`` for one epoch."""
+        """Return ``(pool_rows, pool_codes, synthetic_X, synthetic_codes, synthetic_weight)``
+        for one epoch (the last three None without synthetic rows; the weight also None
+        without ``sample_weight``)."""
         n_samples = self._codes.size
         if self.sampler is None:
-            return np.arange(n_samples, dtype=self._index_dtype), self._codes, None, None
+            return np.arange(n_samples, dtype=self._index_dtype), self._codes, None, None, None
         sampler = clone(self.sampler)
         if "random_state" in sampler.get_params(deep=False):
             sampler.set_params(random_state=int(rng.integers(np.iinfo(np.int32).max)))
-        index_method = _has_index_method(sampler)
-        if _is_label_only(sampler):
+        source = _row_source(sampler)
+        index_method = callable(getattr(sampler, "fit_resample_indices", None))
+        rows = None
+        if source == "labels":
             # The stand-in's single column is the row number: it *is* the selected index.
             stand_in = np.arange(n_samples, dtype=self._index_dtype).reshape(-1, 1)
             if index_method:
                 rows = sampler.fit_resample_indices(stand_in, self._labels)
             else:
                 rows = sampler.fit_resample(stand_in, self._labels)[0][:, 0]
+        elif source == "features" and index_method:  # e.g. TomekLinks: reads X, builds no X_res
+            rows = sampler.fit_resample_indices(self._X, self._labels)
+        if rows is not None:
             rows = np.ascontiguousarray(rows, dtype=self._index_dtype)
-            return rows, self._codes[rows], None, None
-        if index_method:  # e.g. skbalance's TomekLinks: reads X, but builds no X_res
-            rows = np.asarray(sampler.fit_resample_indices(self._X, self._labels))
-            rows = rows.astype(self._index_dtype)
-            return rows, self._codes[rows], None, None
-        X_res, y_res = sampler.fit_resample(self._X, self._labels)[:2]
-        indices = getattr(sampler, "sample_indices_", None)
-        if indices is not None and getattr(sampler, "shrinkage", None) is None:
-            rows = np.asarray(indices).astype(self._index_dtype)
-            return rows, self._codes[rows], None, None
+            return rows, self._codes[rows], None, None, None
+        # Any other sampler: per-row weights follow its rows by the one rule of skbalance._rows
+        # (through its sample_weight=, else its sample_indices_, else a ValueError).
+        travelling = [] if self._row_weight is None else [("sample_weight", self._row_weight)]
+        X = self._X
+        if isinstance(X, np.ndarray) and X.ndim > 2:  # samplers take 2-D X: a view, no copy
+            X = X.reshape(n_samples, -1)
+        X_res, y_res, _, aligned = fit_resample_rows(sampler, X, self._labels, {}, travelling)
+        weight_res = np.asarray(aligned[0], dtype=np.float64) if aligned else None
+        indices = sample_indices(sampler, n_rows(X_res))
+        if (
+            indices is not None
+            and source != "generated"
+            and (source == "features" or _same_rows(X, X_res, indices))
+        ):
+            rows = indices.astype(self._index_dtype)
+            return rows, self._codes[rows], None, None, None
         # A generating sampler: imbalanced-learn's and skbalance's keep the original rows first,
         # in order, and append the synthetic ones; keep only those (a copy, so X_res is freed).
         y_res = as_label_array(y_res, name="the sampler's y_res")
@@ -380,6 +412,8 @@ class BalancedDataset(keras.utils.PyDataset):
         first_new = n_samples if keeps_originals else 0
         synthetic = X_res[first_new:]
         synthetic = synthetic.toarray() if sp.issparse(synthetic) else np.array(synthetic)
+        synthetic = synthetic.reshape(-1, *self._X.shape[1:])  # N-D rows were flattened above
+        synthetic_weight = None if weight_res is None else weight_res[first_new:].copy()
         new_codes = np.searchsorted(self.classes_, y_res[first_new:]).astype(np.int32)
         if np.any(new_codes >= self.classes_.size) or np.any(
             self.classes_[np.minimum(new_codes, self.classes_.size - 1)] != y_res[first_new:]
@@ -395,14 +429,18 @@ class BalancedDataset(keras.utils.PyDataset):
                 np.concatenate([self._codes, new_codes]),
                 synthetic,
                 new_codes,
+                synthetic_weight,
             )
-        return new_rows, new_codes, synthetic, new_codes
+        return new_rows, new_codes, synthetic, new_codes, synthetic_weight
 
-    def _batch_weights(self, rows: np.ndarray, codes: np.ndarray, weighted: bool):
+    def _batch_weights(self, rows: np.ndarray, codes: np.ndarray, synthetic_weight, weighted):
         weights = np.ones(rows.size, dtype=np.float32)
         if self._row_weight is not None:
-            original = rows < self._codes.size  # synthetic rows keep weight 1
+            n_samples = self._codes.size
+            original = rows < n_samples
             weights[original] = self._row_weight[rows[original]]
+            if synthetic_weight is not None:  # the weights the sampler gave its new rows
+                weights[~original] = synthetic_weight[rows[~original] - n_samples]
         if weighted:
             weights *= self._class_weights[codes]
         return weights
@@ -412,7 +450,7 @@ class BalancedDataset(keras.utils.PyDataset):
         return math.ceil(self.rows_per_epoch_ / self.batch_size)
 
     def __getitem__(self, index: int):
-        epoch_rows, row_codes, synthetic, weighted = self._state
+        epoch_rows, row_codes, synthetic, synthetic_weight, weighted = self._state
         if not 0 <= index < len(self):
             raise IndexError(f"batch index {index} out of range for {len(self)} batches.")
         rows = epoch_rows[index * self.batch_size : (index + 1) * self.batch_size]
@@ -427,7 +465,7 @@ class BalancedDataset(keras.utils.PyDataset):
         y = row_codes[rows]
         if self._row_weight is None and self._class_weights is None:
             return x, y
-        return x, y, self._batch_weights(rows, y, weighted)
+        return x, y, self._batch_weights(rows, y, synthetic_weight, weighted)
 
     def _take(self, rows: np.ndarray) -> np.ndarray:
         x = self._X[rows]
@@ -471,6 +509,10 @@ class BalancedDataset(keras.utils.PyDataset):
 
         Cheap: nothing is copied, so e.g. classifier re-training (cRT) on class-balanced
         batches is ``feed.replace(batch_sampling="class", sampler=None, class_weight=None)``.
+        Unless ``random_state`` is among the changes, the new feed draws from this feed's seed
+        (also when ``random_state`` is None or a ``RandomState``) and serves the same epoch:
+        ``feed.replace()`` reproduces the current epoch's draw, and changing only the weights
+        keeps the rows.
         """
         params = {
             "sampler": self.sampler, "batch_sampling": self.batch_sampling,
@@ -486,4 +528,13 @@ class BalancedDataset(keras.utils.PyDataset):
         params.update(changes)
         if params["class_weight"] is None and "class_weight_from_epoch" not in changes:
             params["class_weight_from_epoch"] = 0  # nothing left to defer
-        return type(self)(self._X, self._labels, **params)
+        same_seed = "random_state" not in changes
+        if same_seed:
+            # The seed every epoch's draw derives from; the public attribute stays as given.
+            params["random_state"] = self._seed
+        feed = type(self)(self._X, self._labels, **params)
+        if same_seed:
+            feed.random_state = self.random_state
+            if self.epoch_ != feed.epoch_:
+                feed.set_epoch(self.epoch_)
+        return feed

@@ -35,9 +35,21 @@ class SamplerInputTags(InputTags):
 
 @dataclass(slots=True)
 class SamplerTags:
-    """imbalanced-learn's sampler tags (read by ``imblearn.utils.estimator_checks``)."""
+    """imbalanced-learn's sampler tags (read by ``imblearn.utils.estimator_checks``), plus
+    skbalance's ``row_source``.
+
+    ``row_source`` says where the output rows come from, so that a training feed can take its
+    fast path from the tag - which a subclass inherits - rather than from a class name:
+
+    - ``"labels"``: input rows, ``X[sample_indices_]``, chosen from ``y`` alone (X's values
+      are never read: a one-column stand-in for X gives the same rows);
+    - ``"features"``: input rows, ``X[sample_indices_]``, chosen by reading X;
+    - ``"generated"``: new rows (synthetic, or perturbed copies) besides any input rows;
+    - ``None``: not declared (a third-party sampler); the feed then checks what it gets.
+    """
 
     sample_indices: bool = False
+    row_source: str | None = None
 
 
 @dataclass(slots=True)
@@ -109,8 +121,17 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
                 three_d_array=True,
             ),
             non_deterministic=tags.non_deterministic,
-            sampler_tags=SamplerTags(sample_indices=self._selects_rows),
+            sampler_tags=SamplerTags(
+                sample_indices=self._selects_rows, row_source=self._row_source()
+            ),
         )
+
+    def _row_source(self) -> str:
+        """The ``row_source`` sampler tag (see :class:`SamplerTags`); per instance, since a
+        parameter (``RandomOverSampler(shrinkage=...)``) may turn copies into new rows."""
+        if not self._selects_rows:
+            return "generated"
+        return "features" if self._uses_matrix() else "labels"
 
     # -- hooks for subclasses ---------------------------------------------------------------
     def _check_params(self, counts: np.ndarray, classes: np.ndarray, targets: dict) -> None:
@@ -213,7 +234,7 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         )
         self._classes_seen = data.classes  # for messages raised while resampling
         if self._uses_matrix():
-            _containers.check_columns(data, creates_rows=self._creates_rows())
+            _containers.check_columns(data, creates_rows=self._row_source() == "generated")
             _containers.check_finite(data)
         self._check_params(data.counts, data.classes, targets)
         return targets
@@ -221,10 +242,6 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
     def _uses_matrix(self) -> bool:
         """Whether ``_fit_resample`` reads X's values (as a 2-D numeric matrix)."""
         return self._needs_distances
-
-    def _creates_rows(self) -> bool:
-        """Whether the output holds new rows (values computed, not copied, from X)."""
-        return not self._selects_rows
 
     def _plan(self, data: _containers.Data) -> ResamplePlan:
         targets = self._plan_checks(data)

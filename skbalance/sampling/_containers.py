@@ -19,6 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from .._labels import as_label_array, encode_labels
+from .._rows import check_sample_weight
 
 __all__ = [
     "Data",
@@ -180,17 +181,8 @@ def _as_matrix(y):
 
 
 def _read_weight(sample_weight, n_rows: int) -> np.ndarray:
-    weight = np.asarray(sample_weight)
-    if weight.ndim != 1 or len(weight) != n_rows:
-        raise ValueError(
-            f"sample_weight must be 1-D with one weight per row ({n_rows}); "
-            f"got shape {weight.shape}."
-        )
-    if weight.dtype.kind not in "biuf":
-        raise ValueError(f"sample_weight must be numeric; got dtype {weight.dtype}.")
-    if not np.all(np.isfinite(weight)) or np.any(weight < 0):
-        raise ValueError("sample_weight must be finite and non-negative.")
-    return weight
+    # The one sample_weight rule of every skbalance training path (a float64 copy).
+    return check_sample_weight(sample_weight, n_rows)
 
 
 def check_finite(data: Data) -> None:

@@ -160,9 +160,6 @@ class RandomOverSampler(BaseResampler):
     def _uses_matrix(self) -> bool:
         return self.shrinkage is not None
 
-    def _creates_rows(self) -> bool:
-        return self.shrinkage is not None
-
     def _plan_checks(self, data):
         # before any work, and the same in fit and fit_resample
         if self.shrinkage is not None and data.x_kind == "sparse":
@@ -171,6 +168,9 @@ class RandomOverSampler(BaseResampler):
                 "zero); pass X.toarray() or use shrinkage=None."
             )
         return super()._plan_checks(data)
+
+    def _row_source(self) -> str:
+        return "labels" if self.shrinkage is None else "generated"  # noisy copies are new rows
 
     def _check_params(self, counts, classes, targets):
         if self.method not in _OVER_METHODS:
