@@ -34,23 +34,6 @@ def _estimator_has(attr: str):
     return check
 
 
-def _at_predict(sampler, X, params: dict):
-    """What ``sampler`` does to ``X`` at predict time: its ``transform``, or nothing.
-
-    The rule is :class:`skbalance.pipeline.Pipeline`'s: resampling happens in fit only, and a
-    resampler that also transforms (a pipeline of a scaler and a sampler) still transforms.
-    A pipeline that ends in a resampler but has no ``transform`` of its own (imbalanced-learn's)
-    is walked step by step, so its transformers are applied all the same.
-    """
-    if _routing.is_passthrough(sampler):
-        return X
-    if hasattr(sampler, "transform"):
-        return sampler.transform(X, **params)
-    for step in getattr(sampler, "steps", None) or ():
-        X = _at_predict(step[1], X, {})
-    return X
-
-
 def _is_one_dimensional(X) -> bool:
     """A 1-D array, or a list of scalars or strings: one value per row, not a row of features."""
     shape = getattr(X, "shape", None)
@@ -234,7 +217,7 @@ class ResampledClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             estimator_params = routed[_ESTIMATOR].get(method, {})
         else:  # as scikit-learn's Pipeline: parameters go to the final step
             sampler_params, estimator_params = {}, params
-        return _at_predict(self.sampler_, X, sampler_params), estimator_params
+        return _routing.transform_at_predict(self.sampler_, X, sampler_params), estimator_params
 
     @available_if(_estimator_has("predict"))
     def predict(self, X, **params):

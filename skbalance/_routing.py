@@ -75,21 +75,59 @@ def is_resampler(step) -> bool:
     return not is_passthrough(step) and hasattr(step, "fit_resample")
 
 
-def skipped_at_inference(step) -> bool:
-    """Resamplers change the rows only while fitting; at predict time they are skipped.
+def transform_at_predict(step, X, params: dict):
+    """What ``step`` does to ``X`` at predict time: its ``transform``, or nothing.
 
-    A step that resamples *and* transforms (a nested pipeline holding a scaler and a sampler)
-    still applies its ``transform``.
+    Resampling happens in fit only, and a resampler that also transforms (our pipeline of a
+    scaler and a sampler) still transforms. A pipeline that ends in a resampler but has no
+    ``transform`` of its own (imbalanced-learn's) is walked step by step, so its transformers
+    are applied all the same.
     """
-    return is_resampler(step) and not hasattr(step, "transform")
+    if is_passthrough(step):
+        return X
+    if hasattr(step, "transform"):
+        return step.transform(X, **params)
+    for _, inner in getattr(step, "steps", None) or ():
+        X = transform_at_predict(inner, X, {})
+    return X
+
+
+def transforms_at_predict(step) -> bool:
+    """Whether :func:`transform_at_predict` can change ``X``."""
+    if is_passthrough(step):
+        return False
+    if hasattr(step, "transform"):
+        return True
+    return any(transforms_at_predict(inner) for _, inner in getattr(step, "steps", None) or ())
+
+
+def skipped_at_inference(step) -> bool:
+    """Resamplers change the rows only while fitting; at predict time they are skipped,
+    unless they hold transformers (see :func:`transform_at_predict`)."""
+    return is_resampler(step) and not transforms_at_predict(step)
+
+
+class _PredictTimeTransform:
+    """A resampling sub-pipeline without ``transform`` (imbalanced-learn's), as scikit-learn's
+    inference loop sees it: ``transform`` applies its transformers and skips its resamplers."""
+
+    def __init__(self, step):
+        self.step = step
+
+    def transform(self, X, **params):
+        return transform_at_predict(self.step, X, params)
 
 
 def inference_steps(steps, *, with_final: bool, filter_passthrough: bool):
-    """What our ``Pipeline._iter`` yields: sklearn's, minus resamplers when filtering."""
+    """What our ``Pipeline._iter`` yields: sklearn's, minus resamplers when filtering (a
+    resampler holding transformers yields them, wrapped when it has no ``transform``)."""
     stop = len(steps) if with_final else len(steps) - 1
     for idx, (name, step) in enumerate(steps[:stop]):
-        if filter_passthrough and (is_passthrough(step) or skipped_at_inference(step)):
-            continue
+        if filter_passthrough:
+            if is_passthrough(step) or skipped_at_inference(step):
+                continue
+            if is_resampler(step) and not hasattr(step, "transform"):
+                step = _PredictTimeTransform(step)
         yield idx, name, step
 
 

@@ -291,6 +291,32 @@ def test_nested_pipeline_resamples_in_fit_only(data, routing):
     np.testing.assert_allclose(outer[-1].predict_X_, fitted_inner[0].transform(X))
 
 
+def test_imbalanced_learn_sub_pipeline_still_transforms_at_predict(data, routing):
+    """Class: a resampling step that holds transformers but has no ``transform`` of its own
+    (imbalanced-learn's Pipeline ending in a sampler) was skipped whole at predict time, so
+    its scaler never ran: predictions came from unscaled X. Its transformers must apply, as
+    in the flat pipeline and in ResampledClassifier."""
+    from imblearn.pipeline import make_pipeline as imb_make_pipeline
+
+    X, y = data
+    X = X * 1e3 + 50.0  # unscaled input: skipping the scaler changes every prediction
+    inner = imb_make_pipeline(scaler(routing), ImbRandomUnderSampler(random_state=0))
+    assert not hasattr(inner, "transform")
+    outer = make_pipeline(inner, Recorder()).fit(X, y)
+    expected = outer[0][0].transform(X)
+    outer.predict(X)
+    np.testing.assert_allclose(outer[-1].predict_X_, expected)
+    flat = make_pipeline(scaler(routing), ImbRandomUnderSampler(random_state=0), LogisticRegression())
+    nested = make_pipeline(
+        imb_make_pipeline(scaler(routing), ImbRandomUnderSampler(random_state=0)),
+        LogisticRegression(),
+    )
+    if routing:
+        flat[-1].set_fit_request(sample_weight=False)
+        nested[-1].set_fit_request(sample_weight=False)
+    np.testing.assert_array_equal(flat.fit(X, y).predict_proba(X), nested.fit(X, y).predict_proba(X))
+
+
 def test_nested_fit_resample_returns_weight_and_indices(data):
     X, y = data
     w = np.arange(len(y), dtype=float)
