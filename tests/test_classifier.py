@@ -326,16 +326,71 @@ def test_early_stopping_without_validation_monitors_training_loss():
     assert "val_loss" not in clf.history_ and clf.n_iter_ <= 3
 
 
-def test_warm_start_continues_training():
+def test_warm_start_continues_from_the_trained_weights_in_a_copy():
+    """Class: a warm start that trains the previous network in place (a failure would leave it
+    half-updated) or that does not actually continue from it."""
     X, y = make_data(n=60)
-    clf = small(epochs=1, warm_start=True).fit(X, y)
-    model = clf.model_
-    weights = [w.copy() for w in model.get_weights()]
-    clf.fit(X, y)
-    assert clf.model_ is model
-    assert not np.allclose(weights[0], model.get_weights()[0])
+    clf = small(epochs=1, warm_start=True, learning_rate=0.05).fit(X, y)
+    first = clf.model_
+    trained = [w.copy() for w in first.get_weights()]
+    # A learning rate of 1e-12 leaves the weights where the refit starts from: the trained ones
+    # with warm_start, the (same-seed) initial ones without.
+    warm = clf.set_params(learning_rate=1e-12).fit(X, y).model_
+    cold = small(epochs=1, learning_rate=1e-12).fit(X, y).model_
+    assert warm is not first  # a copy was trained; the previous network was left alone
+    for before, kept, warm_weight in zip(
+        trained, first.get_weights(), warm.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(before, kept)
+        np.testing.assert_allclose(warm_weight, before, atol=1e-6)
+    assert not np.allclose(cold.get_weights()[0], trained[0], atol=1e-3)
     with pytest.raises(ValueError, match="warm_start"):
         clf.fit(X, np.where(y == BUY, "a", "b"))
+
+
+def test_warm_start_recompiles_with_the_current_loss_optimizer_and_counts():
+    """Class: a warm start that silently keeps the loss, optimizer, learning rate or class
+    counts of the previous fit after set_params."""
+    X, y = make_multiclass()
+    clf = small(epochs=1, warm_start=True).fit(X, y)
+    assert isinstance(clf.model_.loss, keras.losses.SparseCategoricalCrossentropy)
+    assert isinstance(clf.model_.optimizer, keras.optimizers.Adam)
+    subset = np.r_[0:30, 60:90]  # 30, 20 and 10 rows: other counts than the first fit's
+    clf.set_params(loss="logit_adjusted", optimizer="sgd", learning_rate=0.123)
+    clf.fit(X[subset], y[subset])
+    assert isinstance(clf.model_.loss, LogitAdjustedLoss)
+    np.testing.assert_array_equal(clf.model_.loss.class_counts, [30, 20, 10])
+    assert isinstance(clf.model_.optimizer, keras.optimizers.SGD)
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.123)
+    clf.set_params(loss=FocalLoss(gamma=0.5, from_logits=True)).fit(X, y)
+    assert isinstance(clf.model_.loss, FocalLoss) and clf.model_.loss.gamma == 0.5
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"hidden_units": (8,)}, r"hidden_units=\(16,\); hidden_units is now \(8,\)"),
+        (
+            {
+                "model": lambda shape, k: keras.Sequential(
+                    [keras.Input(shape), keras.layers.Dense(k)]
+                )
+            },
+            "model parameter has been replaced",
+        ),
+    ],
+)
+def test_warm_start_refuses_a_changed_architecture(change, match):
+    """Class: a warm start that silently keeps the old network after the parameters that build
+    it changed (or loads its weights into a different one)."""
+    X, y = make_data(n=60)
+    clf = small(epochs=1, warm_start=True).fit(X, y)
+    model, history = clf.model_, clf.history_
+    with pytest.raises(ValueError, match=match):
+        clf.set_params(**change).fit(X, y)
+    assert clf.model_ is model and clf.history_ is history
+    clf.set_params(warm_start=False).fit(X, y)  # a new network is fine
+    assert clf.model_ is not model
 
 
 def test_dataframe_input_and_feature_names():

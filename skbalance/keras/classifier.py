@@ -26,7 +26,14 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _get_feature_names,
+    _num_features,
+    check_is_fitted,
+    check_X_y,
+    validate_data,
+)
 
 from skbalance._labels import encode_labels
 from skbalance.keras._longtail import (
@@ -66,6 +73,15 @@ class _TrainingSource(NamedTuple):
     data: object  # a tf.data.Dataset, a keras.utils.PyDataset or an (x, y, w) tuple of arrays
     class_counts: np.ndarray  # rows per class (class-index order) the network is trained on
     n_rows: int
+    class_weight: dict  # label -> weight, computed on the rows trained on
+
+
+class _Architecture(NamedTuple):
+    """What the network of a fit is built from; a warm start must keep all of it."""
+
+    model: object  # the model parameter itself: compared by identity
+    hidden_units: tuple[int, ...]
+    row_shape: tuple[int, ...]
 
 
 class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
@@ -310,6 +326,11 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None) -> KerasBalancedClassifier:
         """Train a fresh network (or continue, with ``warm_start``) on ``X, y``.
 
+        A fit that raises - bad input, a failing sampler or callback, ``KeyboardInterrupt`` -
+        leaves the estimator exactly as it was before the call: every input is checked before
+        any training, the network is trained as a local object, and the fitted attributes are
+        installed together only once everything has succeeded.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, ...)
@@ -325,16 +346,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         self : KerasBalancedClassifier
         """
         continuing = self.warm_start and hasattr(self, "model_")
-        X, labels = validate_data(
-            self,
-            X,
-            y,
-            reset=not continuing,
-            accept_sparse=False,
-            dtype=np.float32,
-            allow_nd=True,
-            ensure_all_finite=True,
-        )
+        # 1. Check every input and parameter. Nothing on self changes before step 4.
+        X, labels, n_features, feature_names = self._check_fit_input(X, y, continuing=continuing)
         check_classification_targets(labels)
         classes, codes = encode_labels(labels)
         hidden_units = self._check_hidden_units()
@@ -344,67 +357,137 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 f"y has only one class ({classes[0]!r}); a classifier needs samples of at "
                 "least 2 classes."
             )
-        if continuing and not np.array_equal(classes, self.classes_):
-            raise ValueError(
-                f"warm_start=True needs the classes of the first fit {self.classes_.tolist()}; "
-                f"y has {classes.tolist()}. Set warm_start=False to train a new model."
-            )
+        architecture = _Architecture(self.model, hidden_units, tuple(X.shape[1:]))
+        if continuing:
+            self._check_warm_start(classes, architecture)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        self.classes_, self.n_classes_ = classes, len(classes)
+        # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
+        compute_class_weight(self.class_weight, y=labels, beta=self.beta)
+        check_loss_instance(self.loss)
+        strategy = self._check_distribution_strategy()
 
+        # 2. Seeds and the validation split.
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
         # The fifth seed (cRT) is drawn after the others, which so stay what they were.
         split_seed, build_seed, shuffle_seed, sampler_seed, head_seed = (
             np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=5).tolist()
         )
-        train_rows, validation_rows = self._split_validation(codes, split_seed)
-        # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
-        compute_class_weight(self.class_weight, y=labels, beta=self.beta)
-        check_loss_instance(self.loss)
-        strategy = self._check_distribution_strategy()
+        train_rows, validation_rows = self._split_validation(codes, split_seed, len(classes))
+
+        # 3. Build and train a new network, a local object (a warm start copies model_ into it).
         with contextlib.nullcontext() if strategy is None else strategy.scope():
             seeds = (build_seed, shuffle_seed, sampler_seed, head_seed)
-            self._fit_network(
-                X, codes, sample_weight, train_rows, validation_rows, continuing=continuing,
-                hidden_units=hidden_units, seeds=seeds,
+            fitted = self._fit_network(
+                X, codes, sample_weight, train_rows, validation_rows, classes=classes,
+                architecture=architecture, seeds=seeds,
+                previous=self.model_ if continuing else None,
             )  # fmt: skip
-        self.posthoc_tau_ = 0.0
+        fitted.update(
+            classes_=classes,
+            n_classes_=len(classes),
+            n_features_in_=n_features,
+            posthoc_tau_=0.0,
+            _architecture=architecture,
+        )
+        if feature_names is not None:
+            fitted["feature_names_in_"] = feature_names
         if self.posthoc_adjustment == "auto":
-            self.posthoc_tau_ = choose_posthoc_tau(
-                self._network_logits(X[validation_rows]),
+            fitted["posthoc_tau_"] = choose_posthoc_tau(
+                _forward(fitted["model_"], X[validation_rows]),
                 codes[validation_rows],
-                np.log(self.class_prior_),
+                np.log(fitted["class_prior_"]),
             )
         elif self.posthoc_adjustment is not None:
-            self.posthoc_tau_ = float(self.posthoc_adjustment)
+            fitted["posthoc_tau_"] = float(self.posthoc_adjustment)
+
+        # 4. Install the fit, in one place.
+        self._set_fitted(fitted)
         return self
 
-    def _fit_network(
-        self, X, codes, sample_weight, train_rows, validation_rows, *, continuing, hidden_units,
-        seeds,
-    ) -> None:  # fmt: skip
-        """Build (or reuse), compile and train the network; under a strategy, in its scope."""
-        build_seed, shuffle_seed, sampler_seed, head_seed = seeds
+    def _check_fit_input(self, X, y, *, continuing: bool):
+        """``(X, labels, n_features, feature_names)`` checked for ``fit``; self is not touched.
+
+        scikit-learn's ``validate_data(reset=True)`` would set ``n_features_in_`` and
+        ``feature_names_in_`` at once, before the fit could still fail; here they are returned
+        and installed with the rest of the fit. A warm start checks ``X`` against the first fit
+        (``reset=False``, which changes nothing).
+        """
+        check_params = dict(
+            accept_sparse=False, dtype=np.float32, allow_nd=True, ensure_all_finite=True
+        )
         if continuing:
-            network = self.model_
-        else:
-            network = self._build_network(X, hidden_units, build_seed)
+            X, labels = validate_data(self, X, y, reset=False, **check_params)
+            return X, labels, self.n_features_in_, getattr(self, "feature_names_in_", None)
+        feature_names = _get_feature_names(X)
+        X, labels = check_X_y(X, y, estimator=self, **check_params)
+        return X, labels, _num_features(X), feature_names
+
+    def _check_warm_start(self, classes: np.ndarray, architecture: _Architecture) -> None:
+        """A warm start continues the previous network: the same classes and architecture."""
+        if not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                f"warm_start=True needs the classes of the first fit {self.classes_.tolist()}; "
+                f"y has {classes.tolist()}. Set warm_start=False to train a new model."
+            )
+        previous = self._architecture
+        if architecture.row_shape != previous.row_shape:
+            raise ValueError(
+                f"warm_start=True needs rows of the first fit's shape {previous.row_shape}; X "
+                f"has rows of shape {architecture.row_shape}. Set warm_start=False to train a "
+                "new model."
+            )
+        if architecture.model is not previous.model:
+            raise ValueError(
+                "warm_start=True continues the network of the previous fit, but the model "
+                "parameter has been replaced since; set warm_start=False to build the new "
+                "model, or set model back."
+            )
+        if architecture.model is None and architecture.hidden_units != previous.hidden_units:
+            raise ValueError(
+                "warm_start=True continues the network of the previous fit, built with "
+                f"hidden_units={previous.hidden_units}; hidden_units is now "
+                f"{architecture.hidden_units}. Set warm_start=False to build the new network, "
+                "or set hidden_units back."
+            )
+
+    def _set_fitted(self, fitted: dict) -> None:
+        """Install a successful fit's attributes: the one place ``fit`` changes ``self``."""
+        state = {name: value for name, value in vars(self).items() if name != "feature_names_in_"}
+        state.update(fitted)
+        # One assignment: an interrupt cannot leave half of one fit beside half of another.
+        self.__dict__ = state
+
+    def _fit_network(
+        self, X, codes, sample_weight, train_rows, validation_rows, *, classes, architecture,
+        seeds, previous,
+    ) -> dict:  # fmt: skip
+        """Build, compile and train a new network; return the fitted attributes it yields.
+
+        Under a strategy, runs in its scope. Nothing on ``self`` changes: with ``previous`` (a
+        warm start) the new network starts from its weights, and ``previous`` itself is never
+        trained, so a fit that fails midway leaves the estimator's network as it was.
+        """
+        build_seed, shuffle_seed, sampler_seed, head_seed = seeds
+        network, n_outputs = self._build_network(X, architecture, len(classes), build_seed)
+        if previous is not None:
+            _load_weights(network, previous)
         # Without a validation split every row trains: no fancy-indexed copy of X.
         X_train = X if validation_rows is None else X[train_rows]
         codes_train = codes[train_rows]
         weight_train = None if sample_weight is None else sample_weight[train_rows]
         source = self._make_training_source(
-            X_train, codes_train, weight_train, shuffle_seed=shuffle_seed, sampler_seed=sampler_seed
-        )
+            X_train, codes_train, weight_train, classes=classes, n_outputs=n_outputs,
+            shuffle_seed=shuffle_seed, sampler_seed=sampler_seed,
+        )  # fmt: skip
         validation_data = None
         if validation_rows is not None:
-            validation_data = (X[validation_rows], self._targets(codes[validation_rows]))
+            validation_data = (X[validation_rows], _targets(codes[validation_rows], n_outputs))
             if sample_weight is not None:
                 validation_data += (sample_weight[validation_rows],)
-        if not continuing:
-            self._compile(network, source)
-        self.model_ = network
+        # Compiled at every fit, a warm start too: the loss, optimizer and learning rate are
+        # those of the current parameters, and the loss's class counts this fit's.
+        self._compile(network, source, n_outputs)
         data = source.data
         if self.distribution_strategy is not None and isinstance(data, keras.utils.PyDataset):
             data = epoch_by_epoch(data)  # Keras would read the feed an epoch ahead
@@ -417,18 +500,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 validation_data=validation_data,
                 shuffle=False,  # the training source shuffles, seeded from random_state
             )
-        self.history_ = {
+        history = {
             name: [float(value) for value in values] for name, values in history.history.items()
         }
-        self.n_iter_ = len(self.history_.get("loss", ()))
         if self.head_retrain_epochs > 0:
             with no_retracing_warning():
                 retrain_head(
                     network,
                     X_train,
-                    self.classes_[codes_train],
+                    classes[codes_train],
                     weight_train,
-                    make_loss=lambda counts: self._make_loss(self._n_outputs, counts),
+                    make_loss=lambda counts: self._make_loss(n_outputs, counts),
                     optimizer=self._make_optimizer(),
                     epochs=self.head_retrain_epochs,
                     batch_size=self.batch_size,
@@ -436,8 +518,16 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                     verbose=self.verbose,
                     seed=head_seed,
                 )
-            self._compile(network, source)  # a warm-start refit trains every layer again
-        self.class_prior_ = source.class_counts / source.class_counts.sum()
+            # model_ is left compiled for the whole network, as without cRT.
+            self._compile(network, source, n_outputs)
+        return {
+            "model_": network,
+            "history_": history,
+            "n_iter_": len(history.get("loss", ())),
+            "class_weight_": source.class_weight,
+            "class_prior_": source.class_counts / source.class_counts.sum(),
+            "_n_outputs": n_outputs,
+        }
 
     def _check_distribution_strategy(self):
         """The ``tf.distribute.Strategy`` to train under, or None; checked before any work."""
@@ -473,7 +563,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             )
         return units
 
-    def _split_validation(self, codes: np.ndarray, seed: int):
+    def _split_validation(self, codes: np.ndarray, seed: int, n_classes: int):
         """Row indices ``(train, validation)``; validation is None without a split."""
         if self.validation_fraction == 0:
             return slice(None), None  # a view: float32 X reaches the feed without a copy
@@ -485,13 +575,14 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         except ValueError as exc:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} cannot hold out a stratified "
-                f"validation set from {len(codes)} rows of {self.n_classes_} classes: {exc} "
+                f"validation set from {len(codes)} rows of {n_classes} classes: {exc} "
                 "Use more rows, a larger fraction, or validation_fraction=0."
             ) from None
 
     def _make_training_source(
-        self, X, codes, sample_weight, *, shuffle_seed: int, sampler_seed: int
-    ) -> _TrainingSource:
+        self, X, codes, sample_weight, *, classes, n_outputs: int, shuffle_seed: int,
+        sampler_seed: int,
+    ) -> _TrainingSource:  # fmt: skip
         """The one place training rows become what ``model.fit`` consumes.
 
         Resamples (once), folds the class weights into per-row weights (Keras ignores string
@@ -503,72 +594,57 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             sampler = self.sampler if self.resample == "epoch" else None
             if self.sampler is not None and sampler is None:
                 X, labels, sample_weight = resample_once(
-                    self.sampler, X, self.classes_[codes], sample_weight, seed=sampler_seed
+                    self.sampler, X, classes[codes], sample_weight, seed=sampler_seed
                 )
-                codes = np.searchsorted(self.classes_, labels)
-            feed, class_counts, self.class_weight_ = epoch_feed(
-                X, self.classes_[codes], sample_weight, classes=self.classes_,
+                codes = np.searchsorted(classes, labels)
+            feed, class_counts, class_weight = epoch_feed(
+                X, classes[codes], sample_weight, classes=classes,
                 sampler=sampler, batch_sampling=self.batch_sampling,
                 batch_size=self.batch_size, class_weight=self.class_weight, beta=self.beta,
                 class_weight_from_epoch=self.class_weight_from_epoch, epochs=self.epochs,
                 seed=shuffle_seed if sampler is None else sampler_seed,
             )  # fmt: skip
-            self._check_class_counts(class_counts)
-            return _TrainingSource(feed, class_counts, feed.rows_per_epoch_)
+            _check_class_counts(class_counts, classes)
+            return _TrainingSource(feed, class_counts, feed.rows_per_epoch_, class_weight)
         if self.sampler is not None:
             X, labels, sample_weight = resample_once(
-                self.sampler, X, self.classes_[codes], sample_weight, seed=sampler_seed
+                self.sampler, X, classes[codes], sample_weight, seed=sampler_seed
             )
-            codes = np.searchsorted(self.classes_, labels)
-        class_counts = np.bincount(codes, minlength=self.n_classes_)
-        self._check_class_counts(class_counts)
-        self.class_weight_ = compute_class_weight(
-            self.class_weight, y=self.classes_[codes], beta=self.beta
-        )
+            codes = np.searchsorted(classes, labels)
+        class_counts = np.bincount(codes, minlength=len(classes))
+        _check_class_counts(class_counts, classes)
+        class_weight = compute_class_weight(self.class_weight, y=classes[codes], beta=self.beta)
         weights = None
         if self.class_weight is not None:
-            per_class = np.array(list(self.class_weight_.values()), dtype=np.float32)
+            per_class = np.array(list(class_weight.values()), dtype=np.float32)
             weights = per_class[codes]
             if sample_weight is not None:
                 weights *= sample_weight
         elif sample_weight is not None:
             weights = sample_weight
         data = array_feed(
-            X, self._targets(codes), weights, batch_size=self.batch_size, seed=shuffle_seed
+            X, _targets(codes, n_outputs), weights, batch_size=self.batch_size, seed=shuffle_seed
         )
-        return _TrainingSource(data, class_counts, len(codes))
+        return _TrainingSource(data, class_counts, len(codes), class_weight)
 
-    def _check_class_counts(self, class_counts: np.ndarray) -> None:
-        if np.any(class_counts == 0):
-            missing = self.classes_[class_counts == 0].tolist()
-            raise ValueError(
-                f"After resampling, no training rows are left for classes {missing}; the "
-                "sampler must keep at least one row of every class."
-            )
-
-    def _targets(self, codes: np.ndarray) -> np.ndarray:
-        # A single-unit (binary) network takes float labels; k units take class indices.
-        if self._n_outputs == 1:
-            return codes.astype(np.float32).reshape(-1, 1)
-        return codes.astype(np.int32)
-
-    def _build_network(self, X, hidden_units, seed: int) -> keras.Model:
-        """A fresh network for ``X``'s row shape; records its number of output units."""
-        network, self._removed_activation = build_network(
-            self.model,
-            input_shape=X.shape[1:],
-            n_classes=self.n_classes_,
-            hidden_units=hidden_units,
+    def _build_network(
+        self, X, architecture: _Architecture, n_classes: int, seed: int
+    ) -> tuple[keras.Model, int]:
+        """A fresh network for ``X``'s row shape and its number of output units (checked)."""
+        network, _ = build_network(
+            architecture.model,
+            input_shape=architecture.row_shape,
+            n_classes=n_classes,
+            hidden_units=architecture.hidden_units,
             dropout=self.dropout,
             seed=seed,
         )
-        self._n_outputs = check_network_output(network, X[:8], self.n_classes_)
-        return network
+        return network, check_network_output(network, X[:8], n_classes)
 
-    def _compile(self, network: keras.Model, source: _TrainingSource) -> None:
+    def _compile(self, network: keras.Model, source: _TrainingSource, n_outputs: int) -> None:
         network.compile(
             optimizer=self._make_optimizer(),
-            loss=self._make_loss(self._n_outputs, source.class_counts),
+            loss=self._make_loss(n_outputs, source.class_counts),
             steps_per_execution=self._steps_per_execution(
                 math.ceil(source.n_rows / self.batch_size)
             ),
@@ -659,10 +735,45 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 f"X has rows of shape {X.shape[1:]}, but the model was fitted on rows of shape "
                 f"{expected}."
             )
-        # Calling the network directly, in fixed-size chunks, avoids model.predict's retracing
-        # and per-call setup on the small inputs that scorers and CV pass in.
-        chunks = [
-            keras.ops.convert_to_numpy(self.model_(X[start : start + _PREDICT_CHUNK]))
-            for start in range(0, len(X), _PREDICT_CHUNK)
-        ]
-        return np.concatenate(chunks).astype(np.float32, copy=False)
+        return _forward(self.model_, X)
+
+
+def _forward(network: keras.Model, X: np.ndarray) -> np.ndarray:
+    """The network's outputs on ``X`` as float32, computed in chunks of ``_PREDICT_CHUNK`` rows.
+
+    Calling the network directly avoids ``model.predict``'s retracing and per-call setup on the
+    small inputs that scorers and cross-validation pass in.
+    """
+    chunks = [
+        keras.ops.convert_to_numpy(network(X[start : start + _PREDICT_CHUNK]))
+        for start in range(0, len(X), _PREDICT_CHUNK)
+    ]
+    return np.concatenate(chunks).astype(np.float32, copy=False)
+
+
+def _targets(codes: np.ndarray, n_outputs: int) -> np.ndarray:
+    """Training targets: float labels for a single-unit (binary) network, else class indices."""
+    if n_outputs == 1:
+        return codes.astype(np.float32).reshape(-1, 1)
+    return codes.astype(np.int32)
+
+
+def _check_class_counts(class_counts: np.ndarray, classes: np.ndarray) -> None:
+    if np.any(class_counts == 0):
+        missing = classes[class_counts == 0].tolist()
+        raise ValueError(
+            f"After resampling, no training rows are left for classes {missing}; the "
+            "sampler must keep at least one row of every class."
+        )
+
+
+def _load_weights(network: keras.Model, previous: keras.Model) -> None:
+    """Give ``network`` (built from the current parameters) the weights of ``previous``."""
+    try:
+        network.set_weights(previous.get_weights())
+    except ValueError as exc:
+        raise ValueError(
+            "warm_start=True could not load the previous fit's weights into the network built "
+            f"from the current parameters ({exc}); a model callable must build the same "
+            "architecture at every call. Set warm_start=False to train a new model."
+        ) from None
