@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone, is_classifier
@@ -262,6 +264,117 @@ def test_hidden_softmax_is_rejected():
     X, y = make_multiclass()
     with pytest.raises(ValueError, match="looks like it ends in a softmax"):
         small(model=_softmax_model(X.shape[1], 3, "lambda")).fit(X, y)
+
+
+class _SoftmaxHead(keras.layers.Layer):
+    """A custom layer whose softmax no activation attribute reveals."""
+
+    def call(self, inputs):
+        return keras.ops.softmax(inputs * 2.0)
+
+
+def _probability_head(kind):
+    """A model builder ending in a probability layer the classifier cannot see by name."""
+
+    def build(input_shape, n_units):
+        inputs = keras.Input(shape=input_shape)
+        hidden = keras.layers.Dense(4, activation="relu")(inputs)
+        if kind == "lambda_sigmoid":
+            return keras.Model(
+                inputs, keras.layers.Lambda(keras.ops.sigmoid)(keras.layers.Dense(n_units)(hidden))
+            )
+        if kind == "hard_sigmoid":
+            return keras.Model(
+                inputs, keras.layers.Dense(n_units, activation="hard_sigmoid")(hidden)
+            )
+        if kind == "custom_softmax":
+            return keras.Model(inputs, _SoftmaxHead()(keras.layers.Dense(n_units)(hidden)))
+        if kind == "lambda_softmax_of_one_unit":
+            softmax = keras.layers.Lambda(keras.ops.softmax)
+            return keras.Model(inputs, softmax(keras.layers.Dense(n_units)(hidden)))
+        # a per-class sigmoid (rows do not sum to 1) inside a Lambda
+        return keras.Model(
+            inputs,
+            keras.layers.Lambda(lambda z: 1 / (1 + keras.ops.exp(-z)))(
+                keras.layers.Dense(n_units)(hidden)
+            ),
+        )
+
+    return build
+
+
+@pytest.mark.filterwarnings("ignore:You are using a softmax over axis")  # Keras' own, deserved
+@pytest.mark.parametrize(
+    "kind, n_units, name",
+    [
+        ("lambda_sigmoid", 1, "sigmoid"),
+        ("hard_sigmoid", 1, "sigmoid"),
+        ("custom_softmax", 3, "softmax"),
+        ("lambda_per_class_sigmoid", 3, "sigmoid"),
+        ("lambda_softmax_of_one_unit", 1, "softmax"),  # always 1.0
+        ("hard_sigmoid", 3, "sigmoid"),
+    ],
+)
+def test_probability_outputs_are_refused_whatever_layer_makes_them(kind, n_units, name):
+    """Class: an output check fooled by probabilities from a layer it does not recognise (a
+    one-unit Lambda(sigmoid) used to train and predict a single class, with only a warning)."""
+    from skbalance.keras._model import check_network_output
+
+    n_classes = 2 if n_units == 1 else 3
+    builder = _probability_head(kind)
+    for scale in (1e-3, 1.0, 1e5):  # whatever the scale of the user's features
+        X = (np.random.RandomState(0).normal(size=(8, 3)) * scale).astype(np.float32)
+        with pytest.raises(ValueError, match=f"it ends in a {name}") as excinfo:
+            check_network_output(builder((3,), n_units), X, n_classes)
+        assert "Dense layer without activation" in str(excinfo.value)
+    X, y = make_data(n=60, n_features=3) if n_units == 1 else make_multiclass(n=90)
+    with pytest.raises(ValueError, match="probabilities"):
+        small(model=builder, epochs=1).fit(X, y)
+
+
+@settings(max_examples=25)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.sampled_from([1e-6, 1e-2, 1.0, 1e3, 1e6]),
+    n_units=st.sampled_from([1, 2, 5]),
+    hidden=st.sampled_from(["relu", "tanh", "sigmoid", "none", "layer_norm", "zero_head"]),
+)
+def test_logit_networks_are_never_taken_for_probabilities(seed, scale, n_units, hidden):
+    """Class: a probability probe that refuses a legitimate logit network (fresh weights, any
+    seed, any feature scale, positive-only features, bounded hidden layers whose logits can
+    all lie in [0, 1], a zero-initialised head whose every output is 0)."""
+    from skbalance.keras._model import check_network_output, seeded_build
+
+    rng = np.random.RandomState(seed % 1000)
+    X = (np.abs(rng.normal(size=(8, 3))) * scale).astype(np.float32)  # one-signed features
+    with seeded_build(seed):
+        inputs = keras.Input(shape=(3,))
+        if hidden == "none":
+            features = inputs
+        elif hidden == "layer_norm":
+            features = keras.layers.LayerNormalization()(keras.layers.Dense(4)(inputs))
+        else:
+            features = keras.layers.Dense(2, activation=hidden.replace("zero_head", "relu"))(inputs)
+        initializer = "zeros" if hidden == "zero_head" else "glorot_uniform"
+        head = keras.layers.Dense(n_units, kernel_initializer=initializer)
+        network = keras.Model(inputs, head(features))
+    n_classes = 2 if n_units == 1 else n_units
+    assert check_network_output(network, X, n_classes) == n_units
+
+
+def test_probe_skips_inputs_the_network_cannot_take():
+    """Class: a probability probe that crashes a valid network (an Embedding over integer codes
+    cannot take the negated or noisy probe rows)."""
+    from skbalance.keras._model import check_network_output
+
+    X = np.random.RandomState(0).randint(0, 10, size=(8, 3)).astype(np.float32)
+    inputs = keras.Input(shape=(3,))
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(10, 2)(inputs))
+    network = keras.Model(inputs, keras.layers.Dense(3)(embedded))
+    assert check_network_output(network, X, 3) == 3
+    probabilities = keras.Model(inputs, keras.layers.Lambda(keras.ops.softmax)(network.output))
+    with pytest.raises(ValueError, match="softmax"):
+        check_network_output(probabilities, X, 3)
 
 
 def test_model_with_wrong_number_of_outputs_is_rejected():

@@ -163,12 +163,25 @@ def build_network(
     return _strip_probability_activation(network)
 
 
+# Probes of the output check. The network runs on its sample and on standard-normal rows, each
+# negated and scaled by 1000: the logits of a fresh network move with them (a ReLU network with
+# Keras' zero initial biases is positively homogeneous, f(cx) = c f(x); a tanh one is odd), so
+# some leave [0, 1]. A network whose hidden layers are bounded (sigmoid units, say) can keep its
+# logits in [0, 1] whatever its input; so outputs that stayed in [0, 1] are probed again with the
+# trainable weights of the last layer that has any scaled by +-1000: logits computed by that
+# layer scale and change sign with them, while a sigmoid or softmax after it stays in [0, 1].
+_PROBE_SCALES = (1.0, -1.0, 1e3, -1e3)
+_PROBE_ROWS = 8
+
+
 def check_network_output(network: keras.Model, sample: np.ndarray, n_classes: int) -> int:
     """Run ``network`` on a few rows and return its number of output units.
 
     Raises a ValueError when the output does not have one unit per class (or one unit for a
     binary problem), or when it looks like probabilities although no final softmax/sigmoid
-    could be found - a softmax inside a custom layer, say - which would be silently wrong.
+    could be found - a softmax or sigmoid inside a ``Lambda`` or custom layer, say - which would
+    be silently wrong: every output stays within [0, 1] on probe inputs that move any logit
+    out of it.
     """
     output = keras.ops.convert_to_numpy(network(sample, training=False))
     allowed_units = {n_classes, 1} if n_classes == 2 else {n_classes}
@@ -180,10 +193,64 @@ def check_network_output(network: keras.Model, sample: np.ndarray, n_classes: in
             f"{n_classes} units and no activation."
         )
     n_outputs = output.shape[1]
-    if n_outputs > 1 and np.all(output >= 0) and np.allclose(output.sum(axis=1), 1.0, atol=1e-5):
+    kind = _probability_kind(network, sample)
+    if kind is not None:
         raise ValueError(
-            "The model's outputs are non-negative and each row sums to 1: it looks like it ends "
-            "in a softmax that could not be removed automatically. KerasBalancedClassifier "
-            "needs logits; end the model with a Dense layer without activation."
+            "The model's outputs stay within [0, 1] on every probe, even on inputs negated and "
+            f"scaled by 1000: they are probabilities, and it looks like it ends in a {kind} "
+            "that could not be removed automatically (inside a Lambda or custom layer, say). "
+            "KerasBalancedClassifier needs logits: end the model with a Dense layer without "
+            f"activation (a final activation='{kind}' or Activation layer is removed for you)."
         )
     return n_outputs
+
+
+def _probability_kind(network: keras.Model, sample: np.ndarray) -> str | None:
+    """``"softmax"`` or ``"sigmoid"`` when the network's outputs look like probabilities.
+
+    Probabilities: every output on every probe lies in [0, 1], and either each row sums to 1
+    (a softmax, over one unit too) or the outputs vary (an all-equal output in [0, 1] is a
+    zero-initialised head as much as a probability).
+    """
+    noise = np.random.RandomState(0).standard_normal((_PROBE_ROWS, *sample.shape[1:]))
+    rows = (sample, noise.astype(sample.dtype, copy=False))
+    outputs = [_probe(network, part * np.asarray(scale, part.dtype)) for part in rows
+               for scale in _PROBE_SCALES]  # fmt: skip
+    if _kind_of(outputs) is None:
+        return None
+    weighted = [layer for layer in network.layers if layer.trainable_weights]
+    if weighted:
+        variables = weighted[-1].trainable_weights
+        saved = [keras.ops.convert_to_numpy(variable) for variable in variables]
+        try:
+            for factor in (1e3, -1e3):
+                for variable, value in zip(variables, saved, strict=True):
+                    variable.assign(value * factor)
+                outputs += [_probe(network, part) for part in rows]
+        finally:
+            for variable, value in zip(variables, saved, strict=True):
+                variable.assign(value)
+    return _kind_of(outputs)
+
+
+def _probe(network: keras.Model, rows: np.ndarray) -> np.ndarray:
+    """The network's outputs on ``rows`` that are finite, shape (n, units); none if it fails."""
+    try:
+        output = keras.ops.convert_to_numpy(network(rows, training=False))
+    except Exception:  # noqa: BLE001 - e.g. an Embedding given negative indices
+        return np.empty((0, 0))  # an input the network cannot take tells nothing
+    output = output.reshape(len(output), -1)
+    # An overflow (a probe scaled beyond float32) is no evidence either way.
+    return output[np.isfinite(output).all(axis=1)]
+
+
+def _kind_of(outputs: list[np.ndarray]) -> str | None:
+    outputs = [output for output in outputs if output.size]
+    if not outputs:
+        return None
+    values = np.concatenate(outputs)
+    if not np.all((values >= 0.0) & (values <= 1.0)):
+        return None
+    if np.allclose(values.sum(axis=1), 1.0, rtol=0.0, atol=1e-5):
+        return "softmax"
+    return "sigmoid" if np.ptp(values) > 0 else None
