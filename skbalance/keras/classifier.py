@@ -99,8 +99,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         logits: one unit per class, or one unit for a binary problem. A ``keras.Model``
         instance is cloned with fresh weights at every fit; your object is never trained.
         A final softmax/sigmoid (as a layer's ``activation`` or a ``Softmax``/``Activation``
-        layer) is removed, since the network must output logits; an output that still sums
-        to 1 per row is rejected.
+        layer) is removed, since the network must output logits; a network whose outputs
+        still look like probabilities, whatever layer computes them (a ``Lambda``, a custom
+        layer), is rejected: see Notes.
     hidden_units : tuple of int, default=(64, 64)
         Hidden layer sizes of the default MLP (ignored with a user model).
     dropout : float in [0, 1), default=0.0
@@ -177,7 +178,14 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         from a generator private to the building thread (other threads, e.g. a Dask worker's,
         cannot disturb them); Python's, NumPy's and TensorFlow's global seeds are not touched.
     warm_start : bool, default=False
-        Refit continues training the existing ``model_`` (same classes and features required).
+        A refit continues from the weights of the existing ``model_``: a network built from the
+        same ``model`` (and ``hidden_units``) gets a copy of them and is trained, so ``model_``
+        itself is never changed by a refit that fails. Every refit compiles that network
+        afresh, with the current ``loss``, ``optimizer`` and ``learning_rate`` (the optimizer's
+        state, e.g. Adam's moments, starts anew) and the class counts of this fit's rows. The
+        classes, the row shape, ``model`` and (for the default MLP) ``hidden_units`` must be
+        those of the previous fit, else a ``ValueError`` says what changed; every training
+        parameter (``dropout``, ``class_weight``, ``sampler``, ...) may change.
     distribution_strategy : None or tf.distribute.Strategy, default=None
         Build, compile and train the network inside ``strategy.scope()``: e.g.
         ``MirroredStrategy`` for the GPUs of one machine, ``MultiWorkerMirroredStrategy`` for
@@ -209,6 +217,23 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         feed, that of the first epoch's draw): the prior of ``posthoc_adjustment``.
     posthoc_tau_ : float
         The post-hoc adjustment's tau applied at predict time (0.0 without it).
+
+    Notes
+    -----
+    **A fit either succeeds or leaves the estimator exactly as it was.** Every input and
+    parameter is checked before training (labels, ``class_weight`` keys, the validation split,
+    the loss, the network's output); the network is then built and trained as a local object,
+    and the fitted attributes are installed together, in one step, only once the whole fit has
+    succeeded. A fit that raises - a bad input, a failing sampler or callback, a
+    ``KeyboardInterrupt`` - so leaves a fitted estimator with the attributes, network weights
+    and predictions of its previous fit, and an unfitted one unfitted.
+
+    **The network must output logits.** After building it, ``fit`` runs the fresh network on a
+    few of the training rows and on standard-normal rows, each also negated and scaled by
+    1000, and again with the trainable weights of its last layer that has weights scaled by
+    +-1000. Logits move with these probes; probabilities stay within [0, 1]. A network whose
+    outputs all stay within [0, 1] (and vary, or sum to 1 per row) is rejected with a
+    ``ValueError``, whichever layer computes them.
 
     Examples
     --------
