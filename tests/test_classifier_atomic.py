@@ -244,6 +244,14 @@ FAILURES = {
                   "posthoc_adjustment": "auto"}, None,
         interrupt_after("choose_posthoc_tau"), None, KeyboardInterrupt, None, ("xyz",),
     ),
+    "training_diverges_to_nan": (  # a fit that would predict one class everywhere
+        "plain", {"class_weight": None, "optimizer": "sgd", "learning_rate": 1e8, "epochs": 2},
+        None, None, None, ValueError, "Training diverged", ("xyz", "wxyz"),
+    ),
+    "training_diverges_on_unscaled_features": (
+        "plain", {"class_weight": None, "epochs": 2}, None, None, lambda X: X * 1e25,
+        ValueError, r"Training diverged: .* \(the loss was nan at epoch 0\)", ("xyz",),
+    ),
     "sampler_raises_once": (
         "plain", {"class_weight": None, "sampler": RaisingSampler(), "resample": "once"},
         None, None, None, RuntimeError, "the sampler failed", ("xyz", "wxyz"),

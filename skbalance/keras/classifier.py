@@ -226,7 +226,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     and the fitted attributes are installed together, in one step, only once the whole fit has
     succeeded. A fit that raises - a bad input, a failing sampler or callback, a
     ``KeyboardInterrupt`` - so leaves a fitted estimator with the attributes, network weights
-    and predictions of its previous fit, and an unfitted one unfitted.
+    and predictions of its previous fit, and an unfitted one unfitted. Training that diverges
+    (the network's weights become NaN or infinite) is such a failure too: a ``ValueError``.
 
     **The network must output logits.** After building it, ``fit`` runs the fresh network on a
     few of the training rows and on standard-normal rows, each also negated and scaled by
@@ -545,6 +546,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 )
             # model_ is left compiled for the whole network, as without cRT.
             self._compile(network, source, n_outputs)
+        _check_finite_weights(network, history)
         return {
             "model_": network,
             "history_": history,
@@ -790,6 +792,28 @@ def _check_class_counts(class_counts: np.ndarray, classes: np.ndarray) -> None:
             f"After resampling, no training rows are left for classes {missing}; the "
             "sampler must keep at least one row of every class."
         )
+
+
+def _check_finite_weights(network: keras.Model, history: dict) -> None:
+    """Refuse a network that training drove to NaN or infinite weights.
+
+    Such a network predicts ``classes_[0]`` for every row and NaN probabilities: a fit that
+    would look successful while every answer is wrong.
+    """
+    if all(np.isfinite(weight).all() for weight in network.get_weights()):
+        return
+    losses = np.asarray(history.get("loss", ()), dtype=float)
+    bad_epochs = np.flatnonzero(~np.isfinite(losses))
+    when = (
+        f" (the loss was {losses[bad_epochs[0]]} at epoch {bad_epochs[0]})"
+        if bad_epochs.size
+        else ""
+    )
+    raise ValueError(
+        f"Training diverged: the network's weights are no longer finite{when}, so it would "
+        "predict one class for every row; the estimator was left as it was. Lower "
+        "learning_rate, scale the features (e.g. with StandardScaler), or use early_stopping."
+    )
 
 
 def _load_weights(network: keras.Model, previous: keras.Model) -> None:
