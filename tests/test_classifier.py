@@ -233,6 +233,28 @@ def test_user_model_callable_binary_single_unit():
         small(model=single_logit, loss="ldam").fit(X, y)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_single_unit_probabilities_at_extreme_logits():
+    """Class: overflow and cancellation at extreme logits (exp(1000) overflowed with a warning,
+    and 1 - p rounded a probability of 1e-20 to 0)."""
+    from scipy.special import expit
+
+    X, y = make_data(n=60)
+
+    def single_logit(input_shape, n_classes):
+        inputs = keras.Input(shape=input_shape)
+        return keras.Model(inputs, keras.layers.Dense(1)(inputs))
+
+    clf = small(model=single_logit, epochs=1).fit(X, y)
+    kernel, _ = clf.model_.get_weights()
+    for logit in (-1000.0, -46.0, 0.0, 46.0, 1000.0):
+        clf.model_.set_weights([np.zeros_like(kernel), np.array([logit], np.float32)])
+        proba = clf.predict_proba(X[:2])
+        np.testing.assert_array_equal(proba, [[expit(-logit), expit(logit)]] * 2)
+        assert np.isfinite(proba).all() and (proba.min() > 0 or abs(logit) > 700)
+        np.testing.assert_array_equal(clf.predict(X[:2]), [NO if logit > 0 else BUY] * 2)
+
+
 def _softmax_model(n_features, n_classes, kind):
     inputs = keras.Input(shape=(n_features,))
     if kind == "dense":

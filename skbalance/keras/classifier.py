@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import keras
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -724,8 +725,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         logits = self._logits(X).astype(np.float64)
         if logits.shape[1] == 1:
-            positive = 1.0 / (1.0 + np.exp(-logits[:, 0]))
-            return np.column_stack([1.0 - positive, positive])
+            # expit never overflows, and each column keeps its own small values (1 - p would
+            # round a probability of 1e-20 to 0).
+            return np.column_stack([expit(-logits[:, 0]), expit(logits[:, 0])])
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
         return probabilities / probabilities.sum(axis=1, keepdims=True)
