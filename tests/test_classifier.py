@@ -501,6 +501,20 @@ def test_warm_start_recompiles_with_the_current_loss_optimizer_and_counts():
     assert isinstance(clf.model_.loss, FocalLoss) and clf.model_.loss.gamma == 0.5
 
 
+def test_warm_start_after_pickling_with_a_model_instance():
+    """Class: a warm-start check that compares the model parameter by identity and breaks
+    when a round trip copies it (pickle and deepcopy keep one object for both references)."""
+    X, y = make_multiclass()
+    inputs = keras.Input(shape=(X.shape[1],))
+    user_model = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+    clf = small(model=user_model, epochs=1, warm_start=True).fit(X, y)
+    for restored in (pickle.loads(pickle.dumps(clf)), copy.deepcopy(clf)):
+        weights = [w.copy() for w in restored.model_.get_weights()]
+        restored.set_params(learning_rate=1e-12).fit(X, y)
+        for before, after in zip(weights, restored.model_.get_weights(), strict=True):
+            np.testing.assert_allclose(after, before, atol=1e-6)
+
+
 @pytest.mark.parametrize(
     "change, match",
     [

@@ -43,6 +43,7 @@ from skbalance.keras._longtail import (
     check_longtail_params,
     choose_posthoc_tau,
     epoch_feed,
+    head_layer,
     retrain_head,
     uses_epoch_feed,
 )
@@ -497,6 +498,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         """
         build_seed, shuffle_seed, sampler_seed, head_seed = seeds
         network, n_outputs = self._build_network(X, architecture, len(classes), build_seed)
+        if self.head_retrain_epochs > 0:
+            head_layer(network)  # cRT needs a layer with weights: refuse before training
         if previous is not None:
             _load_weights(network, previous)
         # Without a validation split every row trains: no fancy-indexed copy of X.
