@@ -383,3 +383,17 @@ def test_a_failed_fit_leaves_nothing_that_changes_the_next_one(fitted):
     # interrupted one's (a learning rate of 1e-12 keeps them close to where they start).
     for now, then in zip(warm.model_.get_weights(), expected.model_.get_weights(), strict=True):
         np.testing.assert_array_equal(now, then)
+
+
+@pytest.mark.parametrize("warm_start", [False, True])
+def test_model_callable_returning_a_network_it_returned_before_is_refused(warm_start):
+    """Class: a refit that trains the previous fit's network in place (a callable returning one
+    prebuilt network): a cold refit would silently continue the old training, and a failing
+    one would leave model_ half-updated."""
+    inputs = keras.Input(shape=(3,))
+    shared = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+    clf = small(model=lambda shape, k: shared, warm_start=warm_start).fit(X, FIRST_LABELS)
+    before = snapshot(clf)
+    with pytest.raises(ValueError, match="must build a new keras.Model at every call"):
+        clf.fit(X, FIRST_LABELS)
+    assert_unchanged(clf, before)

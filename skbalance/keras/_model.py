@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import random
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 
 import keras
@@ -18,6 +19,11 @@ import numpy as np
 __all__ = ["build_network", "check_network_output", "seeded_build"]
 
 _PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
+# Every network build_network has returned (and what a model callable returned for it), so that
+# a callable handing back a network it already gave - a prebuilt one captured by a lambda - is
+# caught: training it again would continue the previous fit instead of starting a new one, and
+# would change a fitted estimator's model_ in place.
+_BUILT_NETWORKS: weakref.WeakSet = weakref.WeakSet()
 
 
 class _ThreadLocalSeeds:
@@ -158,9 +164,18 @@ def build_network(
                     "model(input_shape, n_classes) must return a keras.Model; "
                     f"it returned {type(network).__name__}."
                 )
+            if network in _BUILT_NETWORKS:
+                raise ValueError(
+                    "model(input_shape, n_classes) returned a network it had already returned "
+                    "for an earlier fit; it must build a new keras.Model at every call (or "
+                    "pass the keras.Model itself as model, which is cloned at every fit)."
+                )
+            _BUILT_NETWORKS.add(network)
         else:  # pragma: no cover - excluded by _parameter_constraints
             raise TypeError(f"model must be None, a callable or a keras.Model; got {model!r}.")
-    return _strip_probability_activation(network)
+    network, removed = _strip_probability_activation(network)
+    _BUILT_NETWORKS.add(network)
+    return network, removed
 
 
 # Probes of the output check. The network runs on its sample and on standard-normal rows, each
