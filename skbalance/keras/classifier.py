@@ -97,8 +97,10 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     model : None, callable or keras.Model, default=None
         The network. ``None`` builds an MLP with ``hidden_units`` ReLU layers (and ``dropout``)
         and one logit per class; N-D inputs are flattened first. A callable is called as
-        ``model(input_shape, n_classes)`` and must return a ``keras.Model`` that outputs
-        logits: one unit per class, or one unit for a binary problem. A ``keras.Model``
+        ``model(input_shape, n_classes)`` at every fit and must return a new ``keras.Model``
+        each time (one it returned before is refused, as refitting it would continue its
+        training) that outputs logits: one unit per class, or one unit for a binary problem.
+        A ``keras.Model``
         instance is cloned with fresh weights at every fit; your object is never trained.
         A final softmax/sigmoid (as a layer's ``activation`` or a ``Softmax``/``Activation``
         layer) is removed, since the network must output logits; a network whose outputs
