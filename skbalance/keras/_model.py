@@ -185,7 +185,7 @@ def build_network(
 # logits in [0, 1] whatever its input; so outputs that stayed in [0, 1] are probed again with the
 # trainable weights of the last layer that has any scaled by +-1000: logits computed by that
 # layer scale and change sign with them, while a sigmoid or softmax after it stays in [0, 1].
-_PROBE_SCALES = (1.0, -1.0, 1e3, -1e3)
+_PROBE_SCALES = (1e3, -1e3, 1.0, -1.0)
 _PROBE_ROWS = 8
 
 
@@ -228,11 +228,14 @@ def _probability_kind(network: keras.Model, sample: np.ndarray) -> str | None:
     zero-initialised head as much as a probability).
     """
     noise = np.random.RandomState(0).standard_normal((_PROBE_ROWS, *sample.shape[1:]))
-    rows = (sample, noise.astype(sample.dtype, copy=False))
-    outputs = [_probe(network, part * np.asarray(scale, part.dtype)) for part in rows
-               for scale in _PROBE_SCALES]  # fmt: skip
-    if _kind_of(outputs) is None:
-        return None
+    rows = (noise.astype(sample.dtype, copy=False), sample)
+    outputs = []
+    # Stops at the first output outside [0, 1]: a logit network usually costs one or two calls.
+    for part in rows:
+        for scale in _PROBE_SCALES:
+            outputs.append(_probe(network, part * np.asarray(scale, part.dtype)))
+            if _outside_unit_interval(outputs[-1]):
+                return None
     weighted = [layer for layer in network.layers if layer.trainable_weights]
     if weighted:
         variables = weighted[-1].trainable_weights
@@ -241,7 +244,10 @@ def _probability_kind(network: keras.Model, sample: np.ndarray) -> str | None:
             for factor in (1e3, -1e3):
                 for variable, value in zip(variables, saved, strict=True):
                     variable.assign(value * factor)
-                outputs += [_probe(network, part) for part in rows]
+                for part in rows:
+                    outputs.append(_probe(network, part))
+                    if _outside_unit_interval(outputs[-1]):
+                        return None
         finally:
             for variable, value in zip(variables, saved, strict=True):
                 variable.assign(value)
@@ -259,13 +265,16 @@ def _probe(network: keras.Model, rows: np.ndarray) -> np.ndarray:
     return output[np.isfinite(output).all(axis=1)]
 
 
+def _outside_unit_interval(output: np.ndarray) -> bool:
+    return not np.all((output >= 0.0) & (output <= 1.0))
+
+
 def _kind_of(outputs: list[np.ndarray]) -> str | None:
+    """The kind of probabilities ``outputs`` (all within [0, 1]) are, if any."""
     outputs = [output for output in outputs if output.size]
     if not outputs:
         return None
     values = np.concatenate(outputs)
-    if not np.all((values >= 0.0) & (values <= 1.0)):
-        return None
     if np.allclose(values.sum(axis=1), 1.0, rtol=0.0, atol=1e-5):
         return "softmax"
     return "sigmoid" if np.ptp(values) > 0 else None
