@@ -602,8 +602,11 @@ def test_errors_one_class_unfitted_wrong_features_and_bad_params(fitted_seed_exa
         small(epochs=0).fit(X, y)
     with pytest.raises(ValueError, match="loss"):
         small(loss="hinge").fit(X, y)
-    with pytest.raises(ValueError, match="hidden_units"):
-        small(hidden_units=(8, -1)).fit(X, y)
+    # Class: a sequence converted to one array before its elements are checked ((8, True) was
+    # silently (8, 1)).
+    for bad in [(8, -1), (8, True), (8, 2.0), (8, "4"), [[8, 0]]]:
+        with pytest.raises(ValueError, match="hidden_units must be a sequence of positive"):
+            small(hidden_units=bad).fit(X, y)
     with pytest.raises(ValueError, match="validation_fraction"):
         small(validation_fraction=0.5).fit(X[:4], np.array([BUY, NO, NO, NO]))
 

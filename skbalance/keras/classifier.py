@@ -588,13 +588,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return strategy
 
     def _check_hidden_units(self) -> tuple[int, ...]:
-        units = tuple(np.atleast_1d(np.asarray(self.hidden_units)).tolist())
-        if not all(isinstance(u, int) and u > 0 for u in units):
+        # Each element is checked as given: converting the sequence to one array first would
+        # turn (64, True) into (64, 1) and (64, 2.0) into (64.0, 2.0).
+        units = tuple(np.ravel(np.asarray(self.hidden_units, dtype=object)))
+        if not all(
+            isinstance(u, Integral) and not isinstance(u, bool | np.bool_) and u > 0 for u in units
+        ):
             raise ValueError(
                 f"hidden_units must be a sequence of positive ints, e.g. (64, 64); "
                 f"got {self.hidden_units!r}."
             )
-        return units
+        return tuple(int(u) for u in units)
 
     def _split_validation(self, codes: np.ndarray, seed: int, n_classes: int):
         """Row indices ``(train, validation)``; validation is None without a split."""
