@@ -100,8 +100,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         ``model(input_shape, n_classes)`` at every fit and must return a new ``keras.Model``
         each time (one it returned before is refused, as refitting it would continue its
         training) that outputs logits: one unit per class, or one unit for a binary problem.
-        A ``keras.Model``
-        instance is cloned with fresh weights at every fit; your object is never trained.
+        A ``keras.Model`` instance is cloned with fresh weights at every fit; your object is
+        never trained.
         A final softmax/sigmoid (as a layer's ``activation`` or a ``Softmax``/``Activation``
         layer) is removed, since the network must output logits; a network whose outputs
         still look like probabilities, whatever layer computes them (a ``Lambda``, a custom
