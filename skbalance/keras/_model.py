@@ -1,8 +1,10 @@
 """Building the network behind :class:`~skbalance.keras.KerasBalancedClassifier`.
 
 One home for everything that turns the estimator's ``model`` parameter into a fresh Keras
-model that outputs logits: the default MLP, cloning a user's model, seeding the build, and
-detecting (and removing) a final softmax/sigmoid.
+model that outputs logits: the default MLP, cloning a user's model, seeding the build,
+detecting (and removing) a final softmax/sigmoid, refusing probabilities whatever layer makes
+them, loading a previous fit's weights for a warm start, and refusing a network that training
+drove to non-finite weights.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ from collections.abc import Callable, Iterator, Sequence
 import keras
 import numpy as np
 
-__all__ = ["build_network", "check_network_output", "seeded_build"]
+__all__ = [
+    "build_network",
+    "check_finite_weights",
+    "check_network_output",
+    "load_weights",
+    "seeded_build",
+]
 
 _PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
 # Every network build_network has returned (and what a model callable returned for it), so that
@@ -278,3 +286,37 @@ def _kind_of(outputs: list[np.ndarray]) -> str | None:
     if np.allclose(values.sum(axis=1), 1.0, rtol=0.0, atol=1e-5):
         return "softmax"
     return "sigmoid" if np.ptp(values) > 0 else None
+
+
+def load_weights(network: keras.Model, previous: keras.Model) -> None:
+    """Give ``network`` (built from the current parameters) the weights of ``previous``."""
+    try:
+        network.set_weights(previous.get_weights())
+    except ValueError as exc:
+        raise ValueError(
+            "warm_start=True could not load the previous fit's weights into the network built "
+            f"from the current parameters ({exc}); a model callable must build the same "
+            "architecture at every call. Set warm_start=False to train a new model."
+        ) from None
+
+
+def check_finite_weights(network: keras.Model, history: dict) -> None:
+    """Refuse a network that training drove to NaN or infinite weights.
+
+    Such a network predicts ``classes_[0]`` for every row and NaN probabilities: a fit that
+    would look successful while every answer is wrong.
+    """
+    if all(np.isfinite(weight).all() for weight in network.get_weights()):
+        return
+    losses = np.asarray(history.get("loss", ()), dtype=float)
+    bad_epochs = np.flatnonzero(~np.isfinite(losses))
+    when = (
+        f" (the loss was {losses[bad_epochs[0]]} at epoch {bad_epochs[0]})"
+        if bad_epochs.size
+        else ""
+    )
+    raise ValueError(
+        f"Training diverged: the network's weights are no longer finite{when}, so it would "
+        "predict one class for every row; the estimator was left as it was. Lower "
+        "learning_rate, scale the features (e.g. with StandardScaler), or use early_stopping."
+    )

@@ -47,7 +47,12 @@ from skbalance.keras._longtail import (
     retrain_head,
     uses_epoch_feed,
 )
-from skbalance.keras._model import build_network, check_network_output
+from skbalance.keras._model import (
+    build_network,
+    check_finite_weights,
+    check_network_output,
+    load_weights,
+)
 from skbalance.keras._training import (
     LOSSES,
     array_feed,
@@ -503,7 +508,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         if self.head_retrain_epochs > 0:
             head_layer(network)  # cRT needs a layer with weights: refuse before training
         if previous is not None:
-            _load_weights(network, previous)
+            load_weights(network, previous)
         # Without a validation split every row trains: no fancy-indexed copy of X.
         X_train = X if validation_rows is None else X[train_rows]
         codes_train = codes[train_rows]
@@ -552,7 +557,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 )
             # model_ is left compiled for the whole network, as without cRT.
             self._compile(network, source, n_outputs)
-        _check_finite_weights(network, history)
+        check_finite_weights(network, history)
         return {
             "model_": network,
             "history_": history,
@@ -803,37 +808,3 @@ def _check_class_counts(class_counts: np.ndarray, classes: np.ndarray) -> None:
             f"After resampling, no training rows are left for classes {missing}; the "
             "sampler must keep at least one row of every class."
         )
-
-
-def _check_finite_weights(network: keras.Model, history: dict) -> None:
-    """Refuse a network that training drove to NaN or infinite weights.
-
-    Such a network predicts ``classes_[0]`` for every row and NaN probabilities: a fit that
-    would look successful while every answer is wrong.
-    """
-    if all(np.isfinite(weight).all() for weight in network.get_weights()):
-        return
-    losses = np.asarray(history.get("loss", ()), dtype=float)
-    bad_epochs = np.flatnonzero(~np.isfinite(losses))
-    when = (
-        f" (the loss was {losses[bad_epochs[0]]} at epoch {bad_epochs[0]})"
-        if bad_epochs.size
-        else ""
-    )
-    raise ValueError(
-        f"Training diverged: the network's weights are no longer finite{when}, so it would "
-        "predict one class for every row; the estimator was left as it was. Lower "
-        "learning_rate, scale the features (e.g. with StandardScaler), or use early_stopping."
-    )
-
-
-def _load_weights(network: keras.Model, previous: keras.Model) -> None:
-    """Give ``network`` (built from the current parameters) the weights of ``previous``."""
-    try:
-        network.set_weights(previous.get_weights())
-    except ValueError as exc:
-        raise ValueError(
-            "warm_start=True could not load the previous fit's weights into the network built "
-            f"from the current parameters ({exc}); a model callable must build the same "
-            "architecture at every call. Set warm_start=False to train a new model."
-        ) from None
