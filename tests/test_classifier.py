@@ -515,6 +515,20 @@ def test_warm_start_after_pickling_with_a_model_instance():
             np.testing.assert_allclose(after, before, atol=1e-6)
 
 
+def test_learning_rate_is_never_ignored_with_an_optimizer_instance():
+    """Class: a parameter silently ignored (learning_rate used to apply to optimizers given by
+    name only, so set_params(learning_rate=...) did nothing with an instance)."""
+    X, y = make_data(n=60)
+    clf = small(epochs=1, optimizer=keras.optimizers.SGD(learning_rate=0.5), warm_start=True)
+    assert float(clf.fit(X, y).model_.optimizer.learning_rate) == pytest.approx(0.5)
+    assert float(clf.set_params(learning_rate=0.02).fit(X, y).model_.optimizer.learning_rate) == (
+        pytest.approx(0.02)
+    )
+    named = small(epochs=1, optimizer="sgd").fit(X, y)  # None: 1e-3, whatever the optimizer
+    assert float(named.model_.optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(clf.optimizer.learning_rate) == pytest.approx(0.5)  # the user's, untouched
+
+
 @pytest.mark.parametrize(
     "change, match",
     [

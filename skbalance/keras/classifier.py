@@ -70,6 +70,8 @@ __all__ = ["KerasBalancedClassifier"]
 # Keras' training loop (measured: 2-4x faster for a small MLP at batch_size=32), small enough
 # that the progress bar and batch-level callbacks still update often.
 _AUTO_STEPS_PER_EXECUTION = 128
+# Learning rate of an optimizer given by name when learning_rate is None (Adam's default).
+_DEFAULT_LEARNING_RATE = 1e-3
 # Rows per forward pass at predict time: bounds memory on large inputs.
 _PREDICT_CHUNK = 8192
 
@@ -156,10 +158,13 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         the last one with weights and retrain it for this many epochs on class-balanced
         batches of the training rows.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
-        A name is built with ``learning_rate``; an instance is copied from its config (its own
-        learning rate is kept) so that it is never shared between fits.
-    learning_rate : float, default=1e-3
-        Learning rate of an optimizer given by name.
+        A name is built with ``learning_rate``; an instance is copied from its config so that
+        it is never shared between fits (with ``learning_rate`` set, that rate replaces its
+        own).
+    learning_rate : None or float, default=None
+        The optimizer's learning rate. None: 1e-3 for an optimizer given by name, an
+        instance's own rate (or schedule) for an instance. A number applies to both, so that
+        ``set_params(learning_rate=...)`` always takes effect.
     epochs : int, default=20
         Passes over the training rows (fewer with ``early_stopping``).
     batch_size : int, default=32
@@ -273,7 +278,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         "beta": [Interval(Real, 0, 1, closed="left")],
         "sampler": [None, HasMethods(["fit_resample"])],
         "optimizer": [str, keras.optimizers.Optimizer],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [None, Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "steps_per_execution": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -307,7 +312,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         posthoc_adjustment=None,
         head_retrain_epochs=0,
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate=None,
         epochs=20,
         batch_size=32,
         steps_per_execution="auto",
@@ -700,11 +705,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return self.steps_per_execution
 
     def _make_optimizer(self):
+        """A new optimizer for this fit: from the name, or a copy of the instance's config."""
         if isinstance(self.optimizer, str):
             optimizer = keras.optimizers.get(self.optimizer)
-            optimizer.learning_rate = self.learning_rate
+            optimizer.learning_rate = (
+                _DEFAULT_LEARNING_RATE if self.learning_rate is None else self.learning_rate
+            )
             return optimizer
-        return self.optimizer.__class__.from_config(self.optimizer.get_config())
+        config = self.optimizer.get_config()
+        if self.learning_rate is not None:  # a learning rate the user set is never ignored
+            config["learning_rate"] = self.learning_rate
+        return self.optimizer.__class__.from_config(config)
 
     def _make_loss(self, n_outputs: int, class_counts: np.ndarray) -> keras.losses.Loss:
         """The loss for a network with ``n_outputs`` logit units, from the training counts."""
