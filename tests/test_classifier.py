@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone, is_classifier
@@ -231,6 +233,28 @@ def test_user_model_callable_binary_single_unit():
         small(model=single_logit, loss="ldam").fit(X, y)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_single_unit_probabilities_at_extreme_logits():
+    """Class: overflow and cancellation at extreme logits (exp(1000) overflowed with a warning,
+    and 1 - p rounded a probability of 1e-20 to 0)."""
+    from scipy.special import expit
+
+    X, y = make_data(n=60)
+
+    def single_logit(input_shape, n_classes):
+        inputs = keras.Input(shape=input_shape)
+        return keras.Model(inputs, keras.layers.Dense(1)(inputs))
+
+    clf = small(model=single_logit, epochs=1).fit(X, y)
+    kernel, _ = clf.model_.get_weights()
+    for logit in (-1000.0, -46.0, 0.0, 46.0, 1000.0):
+        clf.model_.set_weights([np.zeros_like(kernel), np.array([logit], np.float32)])
+        proba = clf.predict_proba(X[:2])
+        np.testing.assert_array_equal(proba, [[expit(-logit), expit(logit)]] * 2)
+        assert np.isfinite(proba).all() and (proba.min() > 0 or abs(logit) > 700)
+        np.testing.assert_array_equal(clf.predict(X[:2]), [NO if logit > 0 else BUY] * 2)
+
+
 def _softmax_model(n_features, n_classes, kind):
     inputs = keras.Input(shape=(n_features,))
     if kind == "dense":
@@ -262,6 +286,117 @@ def test_hidden_softmax_is_rejected():
     X, y = make_multiclass()
     with pytest.raises(ValueError, match="looks like it ends in a softmax"):
         small(model=_softmax_model(X.shape[1], 3, "lambda")).fit(X, y)
+
+
+class _SoftmaxHead(keras.layers.Layer):
+    """A custom layer whose softmax no activation attribute reveals."""
+
+    def call(self, inputs):
+        return keras.ops.softmax(inputs * 2.0)
+
+
+def _probability_head(kind):
+    """A model builder ending in a probability layer the classifier cannot see by name."""
+
+    def build(input_shape, n_units):
+        inputs = keras.Input(shape=input_shape)
+        hidden = keras.layers.Dense(4, activation="relu")(inputs)
+        if kind == "lambda_sigmoid":
+            return keras.Model(
+                inputs, keras.layers.Lambda(keras.ops.sigmoid)(keras.layers.Dense(n_units)(hidden))
+            )
+        if kind == "hard_sigmoid":
+            return keras.Model(
+                inputs, keras.layers.Dense(n_units, activation="hard_sigmoid")(hidden)
+            )
+        if kind == "custom_softmax":
+            return keras.Model(inputs, _SoftmaxHead()(keras.layers.Dense(n_units)(hidden)))
+        if kind == "lambda_softmax_of_one_unit":
+            softmax = keras.layers.Lambda(keras.ops.softmax)
+            return keras.Model(inputs, softmax(keras.layers.Dense(n_units)(hidden)))
+        # a per-class sigmoid (rows do not sum to 1) inside a Lambda
+        return keras.Model(
+            inputs,
+            keras.layers.Lambda(lambda z: 1 / (1 + keras.ops.exp(-z)))(
+                keras.layers.Dense(n_units)(hidden)
+            ),
+        )
+
+    return build
+
+
+@pytest.mark.filterwarnings("ignore:You are using a softmax over axis")  # Keras' own, deserved
+@pytest.mark.parametrize(
+    "kind, n_units, name",
+    [
+        ("lambda_sigmoid", 1, "sigmoid"),
+        ("hard_sigmoid", 1, "sigmoid"),
+        ("custom_softmax", 3, "softmax"),
+        ("lambda_per_class_sigmoid", 3, "sigmoid"),
+        ("lambda_softmax_of_one_unit", 1, "softmax"),  # always 1.0
+        ("hard_sigmoid", 3, "sigmoid"),
+    ],
+)
+def test_probability_outputs_are_refused_whatever_layer_makes_them(kind, n_units, name):
+    """Class: an output check fooled by probabilities from a layer it does not recognise (a
+    one-unit Lambda(sigmoid) used to train and predict a single class, with only a warning)."""
+    from skbalance.keras._model import check_network_output
+
+    n_classes = 2 if n_units == 1 else 3
+    builder = _probability_head(kind)
+    for scale in (1e-3, 1.0, 1e5):  # whatever the scale of the user's features
+        X = (np.random.RandomState(0).normal(size=(8, 3)) * scale).astype(np.float32)
+        with pytest.raises(ValueError, match=f"it ends in a {name}") as excinfo:
+            check_network_output(builder((3,), n_units), X, n_classes)
+        assert "Dense layer without activation" in str(excinfo.value)
+    X, y = make_data(n=60, n_features=3) if n_units == 1 else make_multiclass(n=90)
+    with pytest.raises(ValueError, match="probabilities"):
+        small(model=builder, epochs=1).fit(X, y)
+
+
+@settings(max_examples=25)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    scale=st.sampled_from([1e-6, 1e-2, 1.0, 1e3, 1e6]),
+    n_units=st.sampled_from([1, 2, 5]),
+    hidden=st.sampled_from(["relu", "tanh", "sigmoid", "none", "layer_norm", "zero_head"]),
+)
+def test_logit_networks_are_never_taken_for_probabilities(seed, scale, n_units, hidden):
+    """Class: a probability probe that refuses a legitimate logit network (fresh weights, any
+    seed, any feature scale, positive-only features, bounded hidden layers whose logits can
+    all lie in [0, 1], a zero-initialised head whose every output is 0)."""
+    from skbalance.keras._model import check_network_output, seeded_build
+
+    rng = np.random.RandomState(seed % 1000)
+    X = (np.abs(rng.normal(size=(8, 3))) * scale).astype(np.float32)  # one-signed features
+    with seeded_build(seed):
+        inputs = keras.Input(shape=(3,))
+        if hidden == "none":
+            features = inputs
+        elif hidden == "layer_norm":
+            features = keras.layers.LayerNormalization()(keras.layers.Dense(4)(inputs))
+        else:
+            features = keras.layers.Dense(2, activation=hidden.replace("zero_head", "relu"))(inputs)
+        initializer = "zeros" if hidden == "zero_head" else "glorot_uniform"
+        head = keras.layers.Dense(n_units, kernel_initializer=initializer)
+        network = keras.Model(inputs, head(features))
+    n_classes = 2 if n_units == 1 else n_units
+    assert check_network_output(network, X, n_classes) == n_units
+
+
+def test_probe_skips_inputs_the_network_cannot_take():
+    """Class: a probability probe that crashes a valid network (an Embedding over integer codes
+    cannot take the negated or noisy probe rows)."""
+    from skbalance.keras._model import check_network_output
+
+    X = np.random.RandomState(0).randint(0, 10, size=(8, 3)).astype(np.float32)
+    inputs = keras.Input(shape=(3,))
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(10, 2)(inputs))
+    network = keras.Model(inputs, keras.layers.Dense(3)(embedded))
+    assert check_network_output(network, X, 3) == 3
+    probabilities = keras.Model(inputs, keras.layers.Lambda(keras.ops.softmax)(network.output))
+    with pytest.raises(ValueError, match="softmax"):
+        check_network_output(probabilities, X, 3)
 
 
 def test_model_with_wrong_number_of_outputs_is_rejected():
@@ -326,16 +461,99 @@ def test_early_stopping_without_validation_monitors_training_loss():
     assert "val_loss" not in clf.history_ and clf.n_iter_ <= 3
 
 
-def test_warm_start_continues_training():
+def test_warm_start_continues_from_the_trained_weights_in_a_copy():
+    """Class: a warm start that trains the previous network in place (a failure would leave it
+    half-updated) or that does not actually continue from it."""
     X, y = make_data(n=60)
-    clf = small(epochs=1, warm_start=True).fit(X, y)
-    model = clf.model_
-    weights = [w.copy() for w in model.get_weights()]
-    clf.fit(X, y)
-    assert clf.model_ is model
-    assert not np.allclose(weights[0], model.get_weights()[0])
+    clf = small(epochs=1, warm_start=True, learning_rate=0.05).fit(X, y)
+    first = clf.model_
+    trained = [w.copy() for w in first.get_weights()]
+    # A learning rate of 1e-12 leaves the weights where the refit starts from: the trained ones
+    # with warm_start, the (same-seed) initial ones without.
+    warm = clf.set_params(learning_rate=1e-12).fit(X, y).model_
+    cold = small(epochs=1, learning_rate=1e-12).fit(X, y).model_
+    assert warm is not first  # a copy was trained; the previous network was left alone
+    for before, kept, warm_weight in zip(
+        trained, first.get_weights(), warm.get_weights(), strict=True
+    ):
+        np.testing.assert_array_equal(before, kept)
+        np.testing.assert_allclose(warm_weight, before, atol=1e-6)
+    assert not np.allclose(cold.get_weights()[0], trained[0], atol=1e-3)
     with pytest.raises(ValueError, match="warm_start"):
         clf.fit(X, np.where(y == BUY, "a", "b"))
+
+
+def test_warm_start_recompiles_with_the_current_loss_optimizer_and_counts():
+    """Class: a warm start that silently keeps the loss, optimizer, learning rate or class
+    counts of the previous fit after set_params."""
+    X, y = make_multiclass()
+    clf = small(epochs=1, warm_start=True).fit(X, y)
+    assert isinstance(clf.model_.loss, keras.losses.SparseCategoricalCrossentropy)
+    assert isinstance(clf.model_.optimizer, keras.optimizers.Adam)
+    subset = np.r_[0:30, 60:90]  # 30, 20 and 10 rows: other counts than the first fit's
+    clf.set_params(loss="logit_adjusted", optimizer="sgd", learning_rate=0.123)
+    clf.fit(X[subset], y[subset])
+    assert isinstance(clf.model_.loss, LogitAdjustedLoss)
+    np.testing.assert_array_equal(clf.model_.loss.class_counts, [30, 20, 10])
+    assert isinstance(clf.model_.optimizer, keras.optimizers.SGD)
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.123)
+    clf.set_params(loss=FocalLoss(gamma=0.5, from_logits=True)).fit(X, y)
+    assert isinstance(clf.model_.loss, FocalLoss) and clf.model_.loss.gamma == 0.5
+
+
+def test_warm_start_after_pickling_with_a_model_instance():
+    """Class: a warm-start check that compares the model parameter by identity and breaks
+    when a round trip copies it (pickle and deepcopy keep one object for both references)."""
+    X, y = make_multiclass()
+    inputs = keras.Input(shape=(X.shape[1],))
+    user_model = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+    clf = small(model=user_model, epochs=1, warm_start=True).fit(X, y)
+    for restored in (pickle.loads(pickle.dumps(clf)), copy.deepcopy(clf)):
+        weights = [w.copy() for w in restored.model_.get_weights()]
+        restored.set_params(learning_rate=1e-12).fit(X, y)
+        for before, after in zip(weights, restored.model_.get_weights(), strict=True):
+            np.testing.assert_allclose(after, before, atol=1e-6)
+
+
+def test_learning_rate_is_never_ignored_with_an_optimizer_instance():
+    """Class: a parameter silently ignored (learning_rate used to apply to optimizers given by
+    name only, so set_params(learning_rate=...) did nothing with an instance)."""
+    X, y = make_data(n=60)
+    clf = small(epochs=1, optimizer=keras.optimizers.SGD(learning_rate=0.5), warm_start=True)
+    assert float(clf.fit(X, y).model_.optimizer.learning_rate) == pytest.approx(0.5)
+    assert float(clf.set_params(learning_rate=0.02).fit(X, y).model_.optimizer.learning_rate) == (
+        pytest.approx(0.02)
+    )
+    named = small(epochs=1, optimizer="sgd").fit(X, y)  # None: 1e-3, whatever the optimizer
+    assert float(named.model_.optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(clf.optimizer.learning_rate) == pytest.approx(0.5)  # the user's, untouched
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"hidden_units": (8,)}, r"hidden_units=\(16,\); hidden_units is now \(8,\)"),
+        (
+            {
+                "model": lambda shape, k: keras.Sequential(
+                    [keras.Input(shape), keras.layers.Dense(k)]
+                )
+            },
+            "model parameter has been replaced",
+        ),
+    ],
+)
+def test_warm_start_refuses_a_changed_architecture(change, match):
+    """Class: a warm start that silently keeps the old network after the parameters that build
+    it changed (or loads its weights into a different one)."""
+    X, y = make_data(n=60)
+    clf = small(epochs=1, warm_start=True).fit(X, y)
+    model, history = clf.model_, clf.history_
+    with pytest.raises(ValueError, match=match):
+        clf.set_params(**change).fit(X, y)
+    assert clf.model_ is model and clf.history_ is history
+    clf.set_params(warm_start=False).fit(X, y)  # a new network is fine
+    assert clf.model_ is not model
 
 
 def test_dataframe_input_and_feature_names():
@@ -398,8 +616,11 @@ def test_errors_one_class_unfitted_wrong_features_and_bad_params(fitted_seed_exa
         small(epochs=0).fit(X, y)
     with pytest.raises(ValueError, match="loss"):
         small(loss="hinge").fit(X, y)
-    with pytest.raises(ValueError, match="hidden_units"):
-        small(hidden_units=(8, -1)).fit(X, y)
+    # Class: a sequence converted to one array before its elements are checked ((8, True) was
+    # silently (8, 1)).
+    for bad in [(8, -1), (8, True), (8, 2.0), (8, "4"), [[8, 0]]]:
+        with pytest.raises(ValueError, match="hidden_units must be a sequence of positive"):
+            small(hidden_units=bad).fit(X, y)
     with pytest.raises(ValueError, match="validation_fraction"):
         small(validation_fraction=0.5).fit(X[:4], np.array([BUY, NO, NO, NO]))
 

@@ -356,3 +356,26 @@ def test_crt_trains_the_head_on_class_balanced_batches(epoch_draws, fit_inputs):
     assert [(epoch, counts) for epoch, counts, _ in epoch_draws] == [
         (e, [30, 30, 30]) for e in range(3)
     ]
+
+
+def test_head_retraining_without_a_weighted_layer_is_refused_before_training():
+    """Class: a check that runs only after the whole training (cRT needs a layer with weights;
+    a model without one used to train every epoch first)."""
+    X = np.random.RandomState(0).normal(size=(40, 2)).astype(np.float32)
+    y = np.repeat([0, 1], 20)
+    trained = []
+
+    class Record(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            trained.append(True)
+
+    def weightless(input_shape, n_classes):
+        inputs = keras.Input(shape=input_shape)
+        return keras.Model(inputs, keras.layers.Lambda(lambda x: x * 2.0)(inputs))
+
+    clf = KerasBalancedClassifier(
+        model=weightless, head_retrain_epochs=1, epochs=1, callbacks=[Record()]
+    )
+    with pytest.raises(ValueError, match="no layer with weights"):
+        clf.fit(X, y)
+    assert trained == [] and not hasattr(clf, "model_")

@@ -34,6 +34,7 @@ __all__ = [
     "check_longtail_params",
     "choose_posthoc_tau",
     "epoch_feed",
+    "head_layer",
     "retrain_head",
     "uses_epoch_feed",
 ]

@@ -1,8 +1,10 @@
 """Building the network behind :class:`~skbalance.keras.KerasBalancedClassifier`.
 
 One home for everything that turns the estimator's ``model`` parameter into a fresh Keras
-model that outputs logits: the default MLP, cloning a user's model, seeding the build, and
-detecting (and removing) a final softmax/sigmoid.
+model that outputs logits: the default MLP, cloning a user's model, seeding the build,
+detecting (and removing) a final softmax/sigmoid, refusing probabilities whatever layer makes
+them, loading a previous fit's weights for a warm start, and refusing a network that training
+drove to non-finite weights.
 """
 
 from __future__ import annotations
@@ -10,14 +12,26 @@ from __future__ import annotations
 import contextlib
 import random
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 
 import keras
 import numpy as np
 
-__all__ = ["build_network", "check_network_output", "seeded_build"]
+__all__ = [
+    "build_network",
+    "check_finite_weights",
+    "check_network_output",
+    "load_weights",
+    "seeded_build",
+]
 
 _PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
+# Every network build_network has returned (and what a model callable returned for it), so that
+# a callable handing back a network it already gave - a prebuilt one captured by a lambda - is
+# caught: training it again would continue the previous fit instead of starting a new one, and
+# would change a fitted estimator's model_ in place.
+_BUILT_NETWORKS: weakref.WeakSet = weakref.WeakSet()
 
 
 class _ThreadLocalSeeds:
@@ -158,9 +172,29 @@ def build_network(
                     "model(input_shape, n_classes) must return a keras.Model; "
                     f"it returned {type(network).__name__}."
                 )
+            if network in _BUILT_NETWORKS:
+                raise ValueError(
+                    "model(input_shape, n_classes) returned a network it had already returned "
+                    "for an earlier fit; it must build a new keras.Model at every call (or "
+                    "pass the keras.Model itself as model, which is cloned at every fit)."
+                )
+            _BUILT_NETWORKS.add(network)
         else:  # pragma: no cover - excluded by _parameter_constraints
             raise TypeError(f"model must be None, a callable or a keras.Model; got {model!r}.")
-    return _strip_probability_activation(network)
+    network, removed = _strip_probability_activation(network)
+    _BUILT_NETWORKS.add(network)
+    return network, removed
+
+
+# Probes of the output check. The network runs on its sample and on standard-normal rows, each
+# negated and scaled by 1000: the logits of a fresh network move with them (a ReLU network with
+# Keras' zero initial biases is positively homogeneous, f(cx) = c f(x); a tanh one is odd), so
+# some leave [0, 1]. A network whose hidden layers are bounded (sigmoid units, say) can keep its
+# logits in [0, 1] whatever its input; so outputs that stayed in [0, 1] are probed again with the
+# trainable weights of the last layer that has any scaled by +-1000: logits computed by that
+# layer scale and change sign with them, while a sigmoid or softmax after it stays in [0, 1].
+_PROBE_SCALES = (1e3, -1e3, 1.0, -1.0)
+_PROBE_ROWS = 8
 
 
 def check_network_output(network: keras.Model, sample: np.ndarray, n_classes: int) -> int:
@@ -168,7 +202,9 @@ def check_network_output(network: keras.Model, sample: np.ndarray, n_classes: in
 
     Raises a ValueError when the output does not have one unit per class (or one unit for a
     binary problem), or when it looks like probabilities although no final softmax/sigmoid
-    could be found - a softmax inside a custom layer, say - which would be silently wrong.
+    could be found - a softmax or sigmoid inside a ``Lambda`` or custom layer, say - which would
+    be silently wrong: every output stays within [0, 1] on probe inputs that move any logit
+    out of it.
     """
     output = keras.ops.convert_to_numpy(network(sample, training=False))
     allowed_units = {n_classes, 1} if n_classes == 2 else {n_classes}
@@ -180,10 +216,107 @@ def check_network_output(network: keras.Model, sample: np.ndarray, n_classes: in
             f"{n_classes} units and no activation."
         )
     n_outputs = output.shape[1]
-    if n_outputs > 1 and np.all(output >= 0) and np.allclose(output.sum(axis=1), 1.0, atol=1e-5):
+    kind = _probability_kind(network, sample)
+    if kind is not None:
         raise ValueError(
-            "The model's outputs are non-negative and each row sums to 1: it looks like it ends "
-            "in a softmax that could not be removed automatically. KerasBalancedClassifier "
-            "needs logits; end the model with a Dense layer without activation."
+            "The model's outputs stay within [0, 1] on every probe, even on inputs negated and "
+            f"scaled by 1000: they are probabilities, and it looks like it ends in a {kind} "
+            "that could not be removed automatically (inside a Lambda or custom layer, say). "
+            "KerasBalancedClassifier needs logits: end the model with a Dense layer without "
+            f"activation (a final activation='{kind}' or Activation layer is removed for you)."
         )
     return n_outputs
+
+
+def _probability_kind(network: keras.Model, sample: np.ndarray) -> str | None:
+    """``"softmax"`` or ``"sigmoid"`` when the network's outputs look like probabilities.
+
+    Probabilities: every output on every probe lies in [0, 1], and either each row sums to 1
+    (a softmax, over one unit too) or the outputs vary (an all-equal output in [0, 1] is a
+    zero-initialised head as much as a probability).
+    """
+    noise = np.random.RandomState(0).standard_normal((_PROBE_ROWS, *sample.shape[1:]))
+    rows = (noise.astype(sample.dtype, copy=False), sample)
+    outputs = []
+    # Stops at the first output outside [0, 1]: a logit network usually costs one or two calls.
+    for part in rows:
+        for scale in _PROBE_SCALES:
+            outputs.append(_probe(network, part * np.asarray(scale, part.dtype)))
+            if _outside_unit_interval(outputs[-1]):
+                return None
+    weighted = [layer for layer in network.layers if layer.trainable_weights]
+    if weighted:
+        variables = weighted[-1].trainable_weights
+        saved = [keras.ops.convert_to_numpy(variable) for variable in variables]
+        try:
+            for factor in (1e3, -1e3):
+                for variable, value in zip(variables, saved, strict=True):
+                    variable.assign(value * factor)
+                for part in rows:
+                    outputs.append(_probe(network, part))
+                    if _outside_unit_interval(outputs[-1]):
+                        return None
+        finally:
+            for variable, value in zip(variables, saved, strict=True):
+                variable.assign(value)
+    return _kind_of(outputs)
+
+
+def _probe(network: keras.Model, rows: np.ndarray) -> np.ndarray:
+    """The network's outputs on ``rows`` that are finite, shape (n, units); none if it fails."""
+    try:
+        output = keras.ops.convert_to_numpy(network(rows, training=False))
+    except Exception:  # noqa: BLE001 - e.g. an Embedding given negative indices
+        return np.empty((0, 0))  # an input the network cannot take tells nothing
+    output = output.reshape(len(output), -1)
+    # An overflow (a probe scaled beyond float32) is no evidence either way.
+    return output[np.isfinite(output).all(axis=1)]
+
+
+def _outside_unit_interval(output: np.ndarray) -> bool:
+    return not np.all((output >= 0.0) & (output <= 1.0))
+
+
+def _kind_of(outputs: list[np.ndarray]) -> str | None:
+    """The kind of probabilities ``outputs`` (all within [0, 1]) are, if any."""
+    outputs = [output for output in outputs if output.size]
+    if not outputs:
+        return None
+    values = np.concatenate(outputs)
+    if np.allclose(values.sum(axis=1), 1.0, rtol=0.0, atol=1e-5):
+        return "softmax"
+    return "sigmoid" if np.ptp(values) > 0 else None
+
+
+def load_weights(network: keras.Model, previous: keras.Model) -> None:
+    """Give ``network`` (built from the current parameters) the weights of ``previous``."""
+    try:
+        network.set_weights(previous.get_weights())
+    except ValueError as exc:
+        raise ValueError(
+            "warm_start=True could not load the previous fit's weights into the network built "
+            f"from the current parameters ({exc}); a model callable must build the same "
+            "architecture at every call. Set warm_start=False to train a new model."
+        ) from None
+
+
+def check_finite_weights(network: keras.Model, history: dict) -> None:
+    """Refuse a network that training drove to NaN or infinite weights.
+
+    Such a network predicts ``classes_[0]`` for every row and NaN probabilities: a fit that
+    would look successful while every answer is wrong.
+    """
+    if all(np.isfinite(weight).all() for weight in network.get_weights()):
+        return
+    losses = np.asarray(history.get("loss", ()), dtype=float)
+    bad_epochs = np.flatnonzero(~np.isfinite(losses))
+    when = (
+        f" (the loss was {losses[bad_epochs[0]]} at epoch {bad_epochs[0]})"
+        if bad_epochs.size
+        else ""
+    )
+    raise ValueError(
+        f"Training diverged: the network's weights are no longer finite{when}, so it would "
+        "predict one class for every row; the estimator was left as it was. Lower "
+        "learning_rate, scale the features (e.g. with StandardScaler), or use early_stopping."
+    )

@@ -21,12 +21,19 @@ from typing import NamedTuple
 
 import keras
 import numpy as np
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _get_feature_names,
+    _num_features,
+    check_is_fitted,
+    check_X_y,
+    validate_data,
+)
 
 from skbalance._labels import encode_labels
 from skbalance._rows import check_sample_weight, check_weighted_rows
@@ -36,10 +43,16 @@ from skbalance.keras._longtail import (
     check_longtail_params,
     choose_posthoc_tau,
     epoch_feed,
+    head_layer,
     retrain_head,
     uses_epoch_feed,
 )
-from skbalance.keras._model import build_network, check_network_output
+from skbalance.keras._model import (
+    build_network,
+    check_finite_weights,
+    check_network_output,
+    load_weights,
+)
 from skbalance.keras._training import (
     LOSSES,
     array_feed,
@@ -57,6 +70,8 @@ __all__ = ["KerasBalancedClassifier"]
 # Keras' training loop (measured: 2-4x faster for a small MLP at batch_size=32), small enough
 # that the progress bar and batch-level callbacks still update often.
 _AUTO_STEPS_PER_EXECUTION = 128
+# Learning rate of an optimizer given by name when learning_rate is None (Adam's default).
+_DEFAULT_LEARNING_RATE = 1e-3
 # Rows per forward pass at predict time: bounds memory on large inputs.
 _PREDICT_CHUNK = 8192
 
@@ -67,6 +82,15 @@ class _TrainingSource(NamedTuple):
     data: object  # a tf.data.Dataset, a keras.utils.PyDataset or an (x, y, w) tuple of arrays
     class_counts: np.ndarray  # rows per class (class-index order) the network is trained on
     n_rows: int
+    class_weight: dict  # label -> weight, computed on the rows trained on
+
+
+class _Architecture(NamedTuple):
+    """What the network of a fit is built from; a warm start must keep all of it."""
+
+    model: object  # the model parameter itself: compared by identity
+    hidden_units: tuple[int, ...]
+    row_shape: tuple[int, ...]
 
 
 class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
@@ -80,12 +104,15 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     model : None, callable or keras.Model, default=None
         The network. ``None`` builds an MLP with ``hidden_units`` ReLU layers (and ``dropout``)
         and one logit per class; N-D inputs are flattened first. A callable is called as
-        ``model(input_shape, n_classes)`` and must return a ``keras.Model`` that outputs
-        logits: one unit per class, or one unit for a binary problem. A ``keras.Model``
-        instance is cloned with fresh weights at every fit; your object is never trained.
+        ``model(input_shape, n_classes)`` at every fit and must return a new ``keras.Model``
+        each time (one it returned before is refused, as refitting it would continue its
+        training) that outputs logits: one unit per class, or one unit for a binary problem.
+        A ``keras.Model`` instance is cloned with fresh weights at every fit; your object is
+        never trained.
         A final softmax/sigmoid (as a layer's ``activation`` or a ``Softmax``/``Activation``
-        layer) is removed, since the network must output logits; an output that still sums
-        to 1 per row is rejected.
+        layer) is removed, since the network must output logits; a network whose outputs
+        still look like probabilities, whatever layer computes them (a ``Lambda``, a custom
+        layer), is rejected: see Notes.
     hidden_units : tuple of int, default=(64, 64)
         Hidden layer sizes of the default MLP (ignored with a user model).
     dropout : float in [0, 1), default=0.0
@@ -131,10 +158,13 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         the last one with weights and retrain it for this many epochs on class-balanced
         batches of the training rows.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
-        A name is built with ``learning_rate``; an instance is copied from its config (its own
-        learning rate is kept) so that it is never shared between fits.
-    learning_rate : float, default=1e-3
-        Learning rate of an optimizer given by name.
+        A name is built with ``learning_rate``; an instance is copied from its config so that
+        it is never shared between fits (with ``learning_rate`` set, that rate replaces its
+        own).
+    learning_rate : None or float, default=None
+        The optimizer's learning rate. None: 1e-3 for an optimizer given by name, an
+        instance's own rate (or schedule) for an instance. A number applies to both, so that
+        ``set_params(learning_rate=...)`` always takes effect.
     epochs : int, default=20
         Passes over the training rows (fewer with ``early_stopping``).
     batch_size : int, default=32
@@ -162,7 +192,14 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         from a generator private to the building thread (other threads, e.g. a Dask worker's,
         cannot disturb them); Python's, NumPy's and TensorFlow's global seeds are not touched.
     warm_start : bool, default=False
-        Refit continues training the existing ``model_`` (same classes and features required).
+        A refit continues from the weights of the existing ``model_``: a network built from the
+        same ``model`` (and ``hidden_units``) gets a copy of them and is trained, so ``model_``
+        itself is never changed by a refit that fails. Every refit compiles that network
+        afresh, with the current ``loss``, ``optimizer`` and ``learning_rate`` (the optimizer's
+        state, e.g. Adam's moments, starts anew) and the class counts of this fit's rows. The
+        classes, the row shape, ``model`` and (for the default MLP) ``hidden_units`` must be
+        those of the previous fit, else a ``ValueError`` says what changed; every training
+        parameter (``dropout``, ``class_weight``, ``sampler``, ...) may change.
     distribution_strategy : None or tf.distribute.Strategy, default=None
         Build, compile and train the network inside ``strategy.scope()``: e.g.
         ``MirroredStrategy`` for the GPUs of one machine, ``MultiWorkerMirroredStrategy`` for
@@ -195,6 +232,24 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     posthoc_tau_ : float
         The post-hoc adjustment's tau applied at predict time (0.0 without it).
 
+    Notes
+    -----
+    **A fit either succeeds or leaves the estimator exactly as it was.** Every input and
+    parameter is checked before training (labels, ``class_weight`` keys, the validation split,
+    the loss, the network's output); the network is then built and trained as a local object,
+    and the fitted attributes are installed together, in one step, only once the whole fit has
+    succeeded. A fit that raises - a bad input, a failing sampler or callback, a
+    ``KeyboardInterrupt`` - so leaves a fitted estimator with the attributes, network weights
+    and predictions of its previous fit, and an unfitted one unfitted. Training that diverges
+    (the network's weights become NaN or infinite) is such a failure too: a ``ValueError``.
+
+    **The network must output logits.** After building it, ``fit`` runs the fresh network on a
+    few of the training rows and on standard-normal rows, each also negated and scaled by
+    1000, and again with the trainable weights of its last layer that has weights scaled by
+    +-1000. Logits move with these probes; probabilities stay within [0, 1]. A network whose
+    outputs all stay within [0, 1] (and vary, or sum to 1 per row) is rejected with a
+    ``ValueError``, whichever layer computes them.
+
     Examples
     --------
     >>> import numpy as np
@@ -223,7 +278,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         "beta": [Interval(Real, 0, 1, closed="left")],
         "sampler": [None, HasMethods(["fit_resample"])],
         "optimizer": [str, keras.optimizers.Optimizer],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [None, Interval(Real, 0, None, closed="neither")],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "steps_per_execution": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -257,7 +312,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         posthoc_adjustment=None,
         head_retrain_epochs=0,
         optimizer="adam",
-        learning_rate=1e-3,
+        learning_rate=None,
         epochs=20,
         batch_size=32,
         steps_per_execution="auto",
@@ -311,6 +366,11 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None) -> KerasBalancedClassifier:
         """Train a fresh network (or continue, with ``warm_start``) on ``X, y``.
 
+        A fit that raises - bad input, a failing sampler or callback, ``KeyboardInterrupt`` -
+        leaves the estimator exactly as it was before the call: every input is checked before
+        any training, the network is trained as a local object, and the fitted attributes are
+        installed together only once everything has succeeded.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, ...)
@@ -326,16 +386,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         self : KerasBalancedClassifier
         """
         continuing = self.warm_start and hasattr(self, "model_")
-        X, labels = validate_data(
-            self,
-            X,
-            y,
-            reset=not continuing,
-            accept_sparse=False,
-            dtype=np.float32,
-            allow_nd=True,
-            ensure_all_finite=True,
-        )
+        # 1. Check every input and parameter. Nothing on self changes before step 4.
+        X, labels, n_features, feature_names = self._check_fit_input(X, y, continuing=continuing)
         check_classification_targets(labels)
         classes, codes = encode_labels(labels)
         hidden_units = self._check_hidden_units()
@@ -345,69 +397,142 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 f"y has only one class ({classes[0]!r}); a classifier needs samples of at "
                 "least 2 classes."
             )
-        if continuing and not np.array_equal(classes, self.classes_):
-            raise ValueError(
-                f"warm_start=True needs the classes of the first fit {self.classes_.tolist()}; "
-                f"y has {classes.tolist()}. Set warm_start=False to train a new model."
-            )
-        if sample_weight is not None:  # the one rule of every training path
+        architecture = _Architecture(self.model, hidden_units, tuple(X.shape[1:]))
+        if continuing:
+            self._check_warm_start(classes, architecture)
+        if sample_weight is not None:
+            # the one rule of every training path
             sample_weight = check_sample_weight(sample_weight, len(X), dtype=np.float32)
-        self.classes_, self.n_classes_ = classes, len(classes)
-
-        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
-        # The fifth seed (cRT) is drawn after the others, which so stay what they were.
-        split_seed, build_seed, shuffle_seed, sampler_seed, head_seed = (
-            np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=5).tolist()
-        )
-        train_rows, validation_rows = self._split_validation(codes, split_seed)
         # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
         check_weighted_rows(
             sample_weight, compute_sample_weight(self.class_weight, y=labels, beta=self.beta)
         )
         check_loss_instance(self.loss)
         strategy = self._check_distribution_strategy()
+
+        # 2. Seeds and the validation split.
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+        # The fifth seed (cRT) is drawn after the others, which so stay what they were.
+        split_seed, build_seed, shuffle_seed, sampler_seed, head_seed = (
+            np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=5).tolist()
+        )
+        train_rows, validation_rows = self._split_validation(codes, split_seed, len(classes))
+
+        # 3. Build and train a new network, a local object (a warm start copies model_ into it).
         with contextlib.nullcontext() if strategy is None else strategy.scope():
             seeds = (build_seed, shuffle_seed, sampler_seed, head_seed)
-            self._fit_network(
-                X, codes, sample_weight, train_rows, validation_rows, continuing=continuing,
-                hidden_units=hidden_units, seeds=seeds,
+            fitted = self._fit_network(
+                X, codes, sample_weight, train_rows, validation_rows, classes=classes,
+                architecture=architecture, seeds=seeds,
+                previous=self.model_ if continuing else None,
             )  # fmt: skip
-        self.posthoc_tau_ = 0.0
+        fitted.update(
+            classes_=classes,
+            n_classes_=len(classes),
+            n_features_in_=n_features,
+            posthoc_tau_=0.0,
+            _architecture=architecture,
+        )
+        if feature_names is not None:
+            fitted["feature_names_in_"] = feature_names
         if self.posthoc_adjustment == "auto":
-            self.posthoc_tau_ = choose_posthoc_tau(
-                self._network_logits(X[validation_rows]),
+            fitted["posthoc_tau_"] = choose_posthoc_tau(
+                _forward(fitted["model_"], X[validation_rows]),
                 codes[validation_rows],
-                np.log(self.class_prior_),
+                np.log(fitted["class_prior_"]),
             )
         elif self.posthoc_adjustment is not None:
-            self.posthoc_tau_ = float(self.posthoc_adjustment)
+            fitted["posthoc_tau_"] = float(self.posthoc_adjustment)
+
+        # 4. Install the fit, in one place.
+        self._set_fitted(fitted)
         return self
 
-    def _fit_network(
-        self, X, codes, sample_weight, train_rows, validation_rows, *, continuing, hidden_units,
-        seeds,
-    ) -> None:  # fmt: skip
-        """Build (or reuse), compile and train the network; under a strategy, in its scope."""
-        build_seed, shuffle_seed, sampler_seed, head_seed = seeds
+    def _check_fit_input(self, X, y, *, continuing: bool):
+        """``(X, labels, n_features, feature_names)`` checked for ``fit``; self is not touched.
+
+        scikit-learn's ``validate_data(reset=True)`` would set ``n_features_in_`` and
+        ``feature_names_in_`` at once, before the fit could still fail; here they are returned
+        and installed with the rest of the fit. A warm start checks ``X`` against the first fit
+        (``reset=False``, which changes nothing).
+        """
+        check_params = dict(
+            accept_sparse=False, dtype=np.float32, allow_nd=True, ensure_all_finite=True
+        )
         if continuing:
-            network = self.model_
-        else:
-            network = self._build_network(X, hidden_units, build_seed)
+            X, labels = validate_data(self, X, y, reset=False, **check_params)
+            return X, labels, self.n_features_in_, getattr(self, "feature_names_in_", None)
+        feature_names = _get_feature_names(X)
+        X, labels = check_X_y(X, y, estimator=self, **check_params)
+        return X, labels, _num_features(X), feature_names
+
+    def _check_warm_start(self, classes: np.ndarray, architecture: _Architecture) -> None:
+        """A warm start continues the previous network: the same classes and architecture."""
+        if not np.array_equal(classes, self.classes_):
+            raise ValueError(
+                f"warm_start=True needs the classes of the first fit {self.classes_.tolist()}; "
+                f"y has {classes.tolist()}. Set warm_start=False to train a new model."
+            )
+        previous = self._architecture
+        if architecture.row_shape != previous.row_shape:
+            raise ValueError(
+                f"warm_start=True needs rows of the first fit's shape {previous.row_shape}; X "
+                f"has rows of shape {architecture.row_shape}. Set warm_start=False to train a "
+                "new model."
+            )
+        if architecture.model is not previous.model:
+            raise ValueError(
+                "warm_start=True continues the network of the previous fit, but the model "
+                "parameter has been replaced since; set warm_start=False to build the new "
+                "model, or set model back."
+            )
+        if architecture.model is None and architecture.hidden_units != previous.hidden_units:
+            raise ValueError(
+                "warm_start=True continues the network of the previous fit, built with "
+                f"hidden_units={previous.hidden_units}; hidden_units is now "
+                f"{architecture.hidden_units}. Set warm_start=False to build the new network, "
+                "or set hidden_units back."
+            )
+
+    def _set_fitted(self, fitted: dict) -> None:
+        """Install a successful fit's attributes: the one place ``fit`` changes ``self``."""
+        state = {name: value for name, value in vars(self).items() if name != "feature_names_in_"}
+        state.update(fitted)
+        # One assignment: an interrupt cannot leave half of one fit beside half of another.
+        self.__dict__ = state
+
+    def _fit_network(
+        self, X, codes, sample_weight, train_rows, validation_rows, *, classes, architecture,
+        seeds, previous,
+    ) -> dict:  # fmt: skip
+        """Build, compile and train a new network; return the fitted attributes it yields.
+
+        Under a strategy, runs in its scope. Nothing on ``self`` changes: with ``previous`` (a
+        warm start) the new network starts from its weights, and ``previous`` itself is never
+        trained, so a fit that fails midway leaves the estimator's network as it was.
+        """
+        build_seed, shuffle_seed, sampler_seed, head_seed = seeds
+        network, n_outputs = self._build_network(X, architecture, len(classes), build_seed)
+        if self.head_retrain_epochs > 0:
+            head_layer(network)  # cRT needs a layer with weights: refuse before training
+        if previous is not None:
+            load_weights(network, previous)
         # Without a validation split every row trains: no fancy-indexed copy of X.
         X_train = X if validation_rows is None else X[train_rows]
         codes_train = codes[train_rows]
         weight_train = None if sample_weight is None else sample_weight[train_rows]
         source = self._make_training_source(
-            X_train, codes_train, weight_train, shuffle_seed=shuffle_seed, sampler_seed=sampler_seed
-        )
+            X_train, codes_train, weight_train, classes=classes, n_outputs=n_outputs,
+            shuffle_seed=shuffle_seed, sampler_seed=sampler_seed,
+        )  # fmt: skip
         validation_data = None
         if validation_rows is not None:
-            validation_data = (X[validation_rows], self._targets(codes[validation_rows]))
+            validation_data = (X[validation_rows], _targets(codes[validation_rows], n_outputs))
             if sample_weight is not None:
                 validation_data += (sample_weight[validation_rows],)
-        if not continuing:
-            self._compile(network, source)
-        self.model_ = network
+        # Compiled at every fit, a warm start too: the loss, optimizer and learning rate are
+        # those of the current parameters, and the loss's class counts this fit's.
+        self._compile(network, source, n_outputs)
         data = source.data
         if self.distribution_strategy is not None and isinstance(data, keras.utils.PyDataset):
             data = epoch_by_epoch(data)  # Keras would read the feed an epoch ahead
@@ -420,18 +545,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 validation_data=validation_data,
                 shuffle=False,  # the training source shuffles, seeded from random_state
             )
-        self.history_ = {
+        history = {
             name: [float(value) for value in values] for name, values in history.history.items()
         }
-        self.n_iter_ = len(self.history_.get("loss", ()))
         if self.head_retrain_epochs > 0:
             with no_retracing_warning():
                 retrain_head(
                     network,
                     X_train,
-                    self.classes_[codes_train],
+                    classes[codes_train],
                     weight_train,
-                    make_loss=lambda counts: self._make_loss(self._n_outputs, counts),
+                    make_loss=lambda counts: self._make_loss(n_outputs, counts),
                     optimizer=self._make_optimizer(),
                     epochs=self.head_retrain_epochs,
                     batch_size=self.batch_size,
@@ -439,8 +563,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                     verbose=self.verbose,
                     seed=head_seed,
                 )
-            self._compile(network, source)  # a warm-start refit trains every layer again
-        self.class_prior_ = source.class_counts / source.class_counts.sum()
+            # model_ is left compiled for the whole network, as without cRT.
+            self._compile(network, source, n_outputs)
+        check_finite_weights(network, history)
+        return {
+            "model_": network,
+            "history_": history,
+            "n_iter_": len(history.get("loss", ())),
+            "class_weight_": source.class_weight,
+            "class_prior_": source.class_counts / source.class_counts.sum(),
+            "_n_outputs": n_outputs,
+        }
 
     def _check_distribution_strategy(self):
         """The ``tf.distribute.Strategy`` to train under, or None; checked before any work."""
@@ -468,15 +601,19 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return strategy
 
     def _check_hidden_units(self) -> tuple[int, ...]:
-        units = tuple(np.atleast_1d(np.asarray(self.hidden_units)).tolist())
-        if not all(isinstance(u, int) and u > 0 for u in units):
+        # Each element is checked as given: converting the sequence to one array first would
+        # turn (64, True) into (64, 1) and (64, 2.0) into (64.0, 2.0).
+        units = tuple(np.ravel(np.asarray(self.hidden_units, dtype=object)))
+        if not all(
+            isinstance(u, Integral) and not isinstance(u, bool | np.bool_) and u > 0 for u in units
+        ):
             raise ValueError(
                 f"hidden_units must be a sequence of positive ints, e.g. (64, 64); "
                 f"got {self.hidden_units!r}."
             )
-        return units
+        return tuple(int(u) for u in units)
 
-    def _split_validation(self, codes: np.ndarray, seed: int):
+    def _split_validation(self, codes: np.ndarray, seed: int, n_classes: int):
         """Row indices ``(train, validation)``; validation is None without a split."""
         if self.validation_fraction == 0:
             return slice(None), None  # a view: float32 X reaches the feed without a copy
@@ -488,13 +625,14 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         except ValueError as exc:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} cannot hold out a stratified "
-                f"validation set from {len(codes)} rows of {self.n_classes_} classes: {exc} "
+                f"validation set from {len(codes)} rows of {n_classes} classes: {exc} "
                 "Use more rows, a larger fraction, or validation_fraction=0."
             ) from None
 
     def _make_training_source(
-        self, X, codes, sample_weight, *, shuffle_seed: int, sampler_seed: int
-    ) -> _TrainingSource:
+        self, X, codes, sample_weight, *, classes, n_outputs: int, shuffle_seed: int,
+        sampler_seed: int,
+    ) -> _TrainingSource:  # fmt: skip
         """The one place training rows become what ``model.fit`` consumes.
 
         Resamples (once), folds the class weights into per-row weights (Keras ignores string
@@ -506,72 +644,57 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             sampler = self.sampler if self.resample == "epoch" else None
             if self.sampler is not None and sampler is None:
                 X, labels, sample_weight = resample_once(
-                    self.sampler, X, self.classes_[codes], sample_weight, seed=sampler_seed
+                    self.sampler, X, classes[codes], sample_weight, seed=sampler_seed
                 )
-                codes = np.searchsorted(self.classes_, labels)
-            feed, class_counts, self.class_weight_ = epoch_feed(
-                X, self.classes_[codes], sample_weight, classes=self.classes_,
+                codes = np.searchsorted(classes, labels)
+            feed, class_counts, class_weight = epoch_feed(
+                X, classes[codes], sample_weight, classes=classes,
                 sampler=sampler, batch_sampling=self.batch_sampling,
                 batch_size=self.batch_size, class_weight=self.class_weight, beta=self.beta,
                 class_weight_from_epoch=self.class_weight_from_epoch, epochs=self.epochs,
                 seed=shuffle_seed if sampler is None else sampler_seed,
             )  # fmt: skip
-            self._check_class_counts(class_counts)
-            return _TrainingSource(feed, class_counts, feed.rows_per_epoch_)
+            _check_class_counts(class_counts, classes)
+            return _TrainingSource(feed, class_counts, feed.rows_per_epoch_, class_weight)
         if self.sampler is not None:
             X, labels, sample_weight = resample_once(
-                self.sampler, X, self.classes_[codes], sample_weight, seed=sampler_seed
+                self.sampler, X, classes[codes], sample_weight, seed=sampler_seed
             )
-            codes = np.searchsorted(self.classes_, labels)
-        class_counts = np.bincount(codes, minlength=self.n_classes_)
-        self._check_class_counts(class_counts)
-        self.class_weight_ = compute_class_weight(
-            self.class_weight, y=self.classes_[codes], beta=self.beta
-        )
+            codes = np.searchsorted(classes, labels)
+        class_counts = np.bincount(codes, minlength=len(classes))
+        _check_class_counts(class_counts, classes)
+        class_weight = compute_class_weight(self.class_weight, y=classes[codes], beta=self.beta)
         weights = None
         if self.class_weight is not None:
-            per_class = np.array(list(self.class_weight_.values()), dtype=np.float32)
+            per_class = np.array(list(class_weight.values()), dtype=np.float32)
             weights = per_class[codes]
             if sample_weight is not None:
                 weights *= sample_weight
         elif sample_weight is not None:
             weights = sample_weight
         data = array_feed(
-            X, self._targets(codes), weights, batch_size=self.batch_size, seed=shuffle_seed
+            X, _targets(codes, n_outputs), weights, batch_size=self.batch_size, seed=shuffle_seed
         )
-        return _TrainingSource(data, class_counts, len(codes))
+        return _TrainingSource(data, class_counts, len(codes), class_weight)
 
-    def _check_class_counts(self, class_counts: np.ndarray) -> None:
-        if np.any(class_counts == 0):
-            missing = self.classes_[class_counts == 0].tolist()
-            raise ValueError(
-                f"After resampling, no training rows are left for classes {missing}; the "
-                "sampler must keep at least one row of every class."
-            )
-
-    def _targets(self, codes: np.ndarray) -> np.ndarray:
-        # A single-unit (binary) network takes float labels; k units take class indices.
-        if self._n_outputs == 1:
-            return codes.astype(np.float32).reshape(-1, 1)
-        return codes.astype(np.int32)
-
-    def _build_network(self, X, hidden_units, seed: int) -> keras.Model:
-        """A fresh network for ``X``'s row shape; records its number of output units."""
-        network, self._removed_activation = build_network(
-            self.model,
-            input_shape=X.shape[1:],
-            n_classes=self.n_classes_,
-            hidden_units=hidden_units,
+    def _build_network(
+        self, X, architecture: _Architecture, n_classes: int, seed: int
+    ) -> tuple[keras.Model, int]:
+        """A fresh network for ``X``'s row shape and its number of output units (checked)."""
+        network, _ = build_network(
+            architecture.model,
+            input_shape=architecture.row_shape,
+            n_classes=n_classes,
+            hidden_units=architecture.hidden_units,
             dropout=self.dropout,
             seed=seed,
         )
-        self._n_outputs = check_network_output(network, X[:8], self.n_classes_)
-        return network
+        return network, check_network_output(network, X[:8], n_classes)
 
-    def _compile(self, network: keras.Model, source: _TrainingSource) -> None:
+    def _compile(self, network: keras.Model, source: _TrainingSource, n_outputs: int) -> None:
         network.compile(
             optimizer=self._make_optimizer(),
-            loss=self._make_loss(self._n_outputs, source.class_counts),
+            loss=self._make_loss(n_outputs, source.class_counts),
             steps_per_execution=self._steps_per_execution(
                 math.ceil(source.n_rows / self.batch_size)
             ),
@@ -585,11 +708,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return self.steps_per_execution
 
     def _make_optimizer(self):
+        """A new optimizer for this fit: from the name, or a copy of the instance's config."""
         if isinstance(self.optimizer, str):
             optimizer = keras.optimizers.get(self.optimizer)
-            optimizer.learning_rate = self.learning_rate
+            optimizer.learning_rate = (
+                _DEFAULT_LEARNING_RATE if self.learning_rate is None else self.learning_rate
+            )
             return optimizer
-        return self.optimizer.__class__.from_config(self.optimizer.get_config())
+        config = self.optimizer.get_config()
+        if self.learning_rate is not None:  # a learning rate the user set is never ignored
+            config["learning_rate"] = self.learning_rate
+        return self.optimizer.__class__.from_config(config)
 
     def _make_loss(self, n_outputs: int, class_counts: np.ndarray) -> keras.losses.Loss:
         """The loss for a network with ``n_outputs`` logit units, from the training counts."""
@@ -624,8 +753,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
         logits = self._logits(X).astype(np.float64)
         if logits.shape[1] == 1:
-            positive = 1.0 / (1.0 + np.exp(-logits[:, 0]))
-            return np.column_stack([1.0 - positive, positive])
+            # expit never overflows, and each column keeps its own small values (1 - p would
+            # round a probability of 1e-20 to 0).
+            return np.column_stack([expit(-logits[:, 0]), expit(logits[:, 0])])
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
         return probabilities / probabilities.sum(axis=1, keepdims=True)
@@ -662,10 +792,33 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 f"X has rows of shape {X.shape[1:]}, but the model was fitted on rows of shape "
                 f"{expected}."
             )
-        # Calling the network directly, in fixed-size chunks, avoids model.predict's retracing
-        # and per-call setup on the small inputs that scorers and CV pass in.
-        chunks = [
-            keras.ops.convert_to_numpy(self.model_(X[start : start + _PREDICT_CHUNK]))
-            for start in range(0, len(X), _PREDICT_CHUNK)
-        ]
-        return np.concatenate(chunks).astype(np.float32, copy=False)
+        return _forward(self.model_, X)
+
+
+def _forward(network: keras.Model, X: np.ndarray) -> np.ndarray:
+    """The network's outputs on ``X`` as float32, computed in chunks of ``_PREDICT_CHUNK`` rows.
+
+    Calling the network directly avoids ``model.predict``'s retracing and per-call setup on the
+    small inputs that scorers and cross-validation pass in.
+    """
+    chunks = [
+        keras.ops.convert_to_numpy(network(X[start : start + _PREDICT_CHUNK]))
+        for start in range(0, len(X), _PREDICT_CHUNK)
+    ]
+    return np.concatenate(chunks).astype(np.float32, copy=False)
+
+
+def _targets(codes: np.ndarray, n_outputs: int) -> np.ndarray:
+    """Training targets: float labels for a single-unit (binary) network, else class indices."""
+    if n_outputs == 1:
+        return codes.astype(np.float32).reshape(-1, 1)
+    return codes.astype(np.int32)
+
+
+def _check_class_counts(class_counts: np.ndarray, classes: np.ndarray) -> None:
+    if np.any(class_counts == 0):
+        missing = classes[class_counts == 0].tolist()
+        raise ValueError(
+            f"After resampling, no training rows are left for classes {missing}; the "
+            "sampler must keep at least one row of every class."
+        )
