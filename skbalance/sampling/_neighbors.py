@@ -27,28 +27,40 @@ underflow (below ~1e-154).
 2. *Exact scoring.* Every row of every block whose minimum passes the threshold below is
    scored with the canonical distance, and the ``k`` first by ``(distance, index)`` win.
 
-**Why no true neighbour is missed.** Let ``u = 2**-24``, ``d`` the feature count, ``R`` an
-upper bound on the norms of the scaled, centred reference rows (rounded or not) and ``Q``
-the same for the query row. Then for every reference row the computed ``E`` differs from
-the exact squared distance of the (unrounded) scaled points, less ``Q^2``, by at most::
+**Why no true neighbour is missed.** Let ``u`` be the unit roundoff of the pass (``2**-24``
+for float32), ``d`` the feature count, ``R`` an upper bound on the norms of the scaled,
+centred reference rows (rounded to the pass's precision or not) and ``Q`` the same for the
+query row. For every reference row the computed ``E`` differs from ``D - Q^2``, ``D`` the
+exact squared distance of the unrounded scaled points, by at most::
 
-    delta = 2 (d + 4) u (R + Q)^2 + tau
+    delta = 3 (d + 2) u (R + Q)^2 + tau
 
-because (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.1) a float32 dot
-product of ``d + 1`` terms in any summation order, with or without FMA, errs by at most
-``gamma_{d+1} sum |terms| <= 1.01 (d + 1) u (2 R Q + 1.01 R^2)``; the float32 norm column
-adds ``1.01 u R^2``; rounding the points to float32 moves each by at most
-``1.0001 u`` of its norm, which moves the distance ``D`` by at most
-``2 sqrt(D) * 1.0001 u (R + Q) <= 2.0003 u (R + Q)^2``; all of it is below
-``1.03 (d + 4) u (R + Q)^2``. ``tau = (d + 2) 2**-118`` covers products that underflow
-(even with flush-to-zero): they are at most ``2**-126`` each, against ``(R + Q)^2 >= 1``.
+Proof. (a) A dot product of ``d + 1`` terms, in any summation order, with or without FMA,
+errs by at most ``gamma_{d+1} sum |terms|`` (Higham, *Accuracy and Stability of Numerical
+Algorithms*, 2002, section 3.1), ``gamma_n = n u / (1 - n u)``; here
+``sum |terms| <= |x|^2 (1 + (d + 1) u) + 2 R Q``, so at most ``1.02 (d + 1) u (R + Q)^2``
+(the float32 pass is used only while ``(d + 4) u < 0.01``). (b) The norm column is summed in
+float64 from the rounded points and rounded to the pass's precision: at most
+``(d + 1) u R^2``. (c) Rounding the points moves each by at most ``1.0001 u`` of its norm
+(the float64 centring adds ``2**-53``), so ``|sqrt(D) - sqrt(D_rounded)| <= 1.0001 u
+(R + Q)`` and ``|D - D_rounded| <= 2.001 u (R + Q)^2``. The sum, ``(2.02 d + 4.03) u
+(R + Q)^2``, is below ``3 (d + 2) u (R + Q)^2``. ``tau = 2**8 (d + 2) tiny`` (``tiny``: the
+smallest normal number) covers products and coordinates that underflow, even where
+denormals are flushed to zero, against ``R + Q <= 4 sqrt(d)``.
 
 Let ``m_k`` be the k-th smallest block minimum. The k blocks that reach it hold k distinct
-rows whose exact squared distance is at most ``m_k + Q^2 + delta``, so the k-th smallest
-canonical distance is at most that (up to the canonical distance's own relative error
-``rho = (d + 3) 2**-52``). Any row among the k first by ``(distance, index)`` therefore has
-``E <= m_k + 2 delta + 4 rho (|m_k| + Q^2 + delta) + tau``, and so has its block minimum
-below that threshold: the scored blocks always contain the answer, ties included.
+rows with ``D <= m_k + Q^2 + delta``, so the k-th smallest canonical distance is at most
+that, up to the canonical distance's own error: relative ``rho = (d + 3) 2**-52``, plus
+``(d + 2) 2**-1021`` absolute where squares of tiny differences underflow, which is
+``ldexp(d + 2, 2 scale - 1021)`` in search units. Any row among the k first by
+``(distance, index)`` therefore has::
+
+    E <= m_k + 2 delta + 4 rho (|m_k| + Q^2 + delta) + ldexp(d + 2, 2 scale - 1020)
+
+(the ``4`` also covers rounding in this sum), so its block minimum is below that threshold:
+the scored blocks always contain the answer, ties included. A block whose minimum is
+``+inf`` (only masked rows) passes only when ``m_k`` is ``+inf``, when every block is
+scored. The bound is itself tested against float64 on data of every scale.
 
 On well-spread data ``delta`` is tiny beside the gaps between block minima, so about ``k``
 blocks pass. Where many pass -- a column spanning a far larger range than the distances
@@ -63,6 +75,7 @@ GIL) with BLAS held to one thread, so every core works without oversubscription.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -76,7 +89,7 @@ __all__ = ["kneighbors"]
 _BLOCK = 32  # reference rows per block minimum
 _CHUNK_BYTES = 16 * 2**20  # block minima per query chunk
 _TILE_BYTES = 2 * 2**20  # one distance tile (fits in cache)
-_SCORE_VALUES = 2**20  # float64 candidate distances scored at once (ambiguous rows)
+_SCORE_VALUES = 2**19  # float64 values per gather of candidates (4 MB)
 _SAFE_EXPONENT = 200  # canonical distances use unscaled data while max |x| is in 2**+-200
 
 
@@ -155,6 +168,9 @@ class _BlockMinima:
         self.unit = float(np.finfo(dtype).eps) / 2
         # products below the normal range may be flushed to zero: 2**-126 (float32) each
         self.tiny = float(np.finfo(dtype).tiny)
+        # canonical squares of differences below ~1e-154 underflow: an absolute error of
+        # (d + 2) 2**-1021 canonical units, 4**scale times that in search units
+        self.underflow = math.ldexp(n_features + 2, min(2 * space.scale - 1020, 1000))
         self.n_blocks = -(-n_ref // _BLOCK)
         padded = self.n_blocks * _BLOCK
         # padding rows are zeros (finite: BLAS may multiply them by 0) and masked after
@@ -206,12 +222,12 @@ class _BlockMinima:
     def passing(self, block_min: np.ndarray, kth: np.ndarray, query_norm: np.ndarray):
         """Blocks whose minimum is within the proven bound of the k-th block minimum."""
         d = self.n_features
-        delta = 2 * (d + 4) * self.unit * (self.radius + query_norm) ** 2
+        delta = 3 * (d + 2) * self.unit * (self.radius + query_norm) ** 2
         delta += (d + 2) * 2**8 * self.tiny  # tau: underflowing products
         rho = (d + 3) * 2.0**-52  # canonical distance's relative error, and this sum's
         kth = kth.astype(np.float64)  # +inf when masked rows fill the k-th block: all pass
         threshold = kth + 2 * delta + 4 * rho * (np.abs(kth) + query_norm**2 + delta)
-        return block_min <= threshold[:, None]
+        return block_min <= (threshold + self.underflow)[:, None]
 
 
 def kneighbors(
@@ -261,9 +277,7 @@ def kneighbors(
     qry_raw = ref_raw if query is reference else _dense(query)
     space = _Space(ref_raw, qry_raw)
     # canonical coordinates, one feature per row: each feature's gather is contiguous
-    ref_t = np.array(ref_raw.T, dtype=np.float64, order="C")  # a copy: scaled in place
-    if space.exact:
-        np.ldexp(ref_t, space.exact, out=ref_t)
+    exact_blocks = _exact_blocks(ref_raw, space)
     use_float32 = (ref_raw.shape[1] + 4) * 2.0**-24 < 1e-2  # else the float32 bound is void
     first = _BlockMinima(space, ref_raw, np.float32 if use_float32 else np.float64)
     second: list[_BlockMinima] = []  # float64 minima, built once, only if rows need them
@@ -305,7 +319,7 @@ def kneighbors(
             simple = np.flatnonzero(n_pass == k)
             blocks = np.sort(order[simple, :k], axis=1)
             own = None if self_index is None else self_index[simple]
-            out[simple] = _score(ref_t, q_canonical[simple], blocks, None, own, k)
+            out[simple] = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
             rest = np.flatnonzero(n_pass != k)
         else:
             rest = np.arange(stop - start)
@@ -319,12 +333,12 @@ def kneighbors(
             passing_64, _, _ = best_blocks(second_pass(), rows[rest[slow]], own)
             passing[slow] &= passing_64  # both are proven supersets of the answer's blocks
         counts = passing.sum(axis=1)
-        group = max(1, _SCORE_VALUES // (int(counts.max()) * _BLOCK))
+        group = max(1, 8 * _SCORE_VALUES // (int(counts.max()) * _BLOCK))
         for lo in range(0, len(rest), group):
             part = rest[lo : lo + group]
             blocks, valid = _listed(passing[lo : lo + group], counts[lo : lo + group])
             own = None if self_index is None else self_index[part]
-            out[part] = _score(ref_t, q_canonical[part], blocks, valid, own, k)
+            out[part] = _score(exact_blocks, n_ref, q_canonical[part], blocks, valid, own, k)
 
     workers = min(_n_workers(n_jobs), len(starts))
     # one BLAS thread per worker: the products are small, and BLAS's own threads on top of
@@ -339,31 +353,60 @@ def kneighbors(
     return result
 
 
-def _score(ref_t, queries, blocks, valid, self_index, k: int) -> np.ndarray:
+def _exact_blocks(reference: np.ndarray, space: _Space) -> np.ndarray:
+    """The reference in canonical float64, as ``(block, feature, row in block)``.
+
+    One block's values are contiguous, so gathering candidate blocks copies whole runs.
+    """
+    n_ref, n_features = reference.shape
+    n_blocks = -(-n_ref // _BLOCK)
+    out = np.zeros((n_blocks, n_features, _BLOCK))  # padding rows: zeros, masked later
+    full = n_ref // _BLOCK
+    step = max(1, 2**16 // max(1, n_features))  # blocks per copy: a small temporary
+    for lo in range(0, full, step):
+        hi = min(lo + step, full)
+        rows = reference[lo * _BLOCK : hi * _BLOCK]
+        out[lo:hi] = rows.reshape(hi - lo, _BLOCK, n_features).transpose(0, 2, 1)
+    if full < n_blocks:
+        out[full, :, : n_ref - full * _BLOCK] = reference[full * _BLOCK :].T
+    if space.exact:
+        np.ldexp(out, space.exact, out=out)
+    return out
+
+
+def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int) -> np.ndarray:
     """The ``k`` rows of the given blocks first by (canonical distance, index).
 
     ``blocks`` (n_rows, width) are in increasing order along each row (where ``valid``),
     so candidate columns are in index order and a stable sort by distance breaks ties by
     index.
     """
-    n_features, n_ref = ref_t.shape
-    n_rows = blocks.shape[0]
+    n_rows, width = blocks.shape
     if n_rows == 0:
         return np.empty((0, k), dtype=np.intp)
+    n_features = exact_blocks.shape[1]
     columns = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
     invalid = columns >= n_ref  # padding of the last block
     if valid is not None:
         invalid |= np.repeat(~valid, _BLOCK, axis=1)
     if self_index is not None:
         invalid |= columns == self_index[:, None]
-    gather = np.minimum(columns, n_ref - 1)
-    # canonical distance: feature by feature, first to last, in float64
-    dist = np.zeros(columns.shape)
-    for feature in range(n_features):
-        diff = ref_t[feature].take(gather)
-        diff -= queries[:, feature : feature + 1]
-        diff *= diff
-        dist += diff
+    # canonical distance: feature by feature, first to last, in float64; gathered a few
+    # MB at a time, whatever the width and the feature count
+    dist = np.empty((n_rows, width, _BLOCK))
+    per_row = max(1, min(width, _SCORE_VALUES // (_BLOCK * n_features)))
+    group = max(1, _SCORE_VALUES // (per_row * _BLOCK * n_features))
+    for lo in range(0, n_rows, group):
+        for left in range(0, width, per_row):
+            rows, cols = slice(lo, lo + group), slice(left, left + per_row)
+            candidates = exact_blocks[blocks[rows, cols]]  # (rows, blocks, features, 32)
+            candidates -= queries[rows, None, :, None]
+            candidates *= candidates
+            total = dist[rows, cols]
+            total[...] = candidates[:, :, 0]
+            for feature in range(1, n_features):
+                total += candidates[:, :, feature]
+    dist = dist.reshape(n_rows, -1)
     dist[invalid] = np.inf
     if columns.shape[1] > k:
         # the k first by (distance, index): all below the k-th distance, then the tied
