@@ -225,6 +225,21 @@ def test_duplicates_and_constant_columns_tie_by_index():
     np.testing.assert_array_equal(kneighbors(X, 9), reference_kneighbors(X, 9))
 
 
+@pytest.mark.parametrize("k", [1, 5, 12])
+def test_many_exact_duplicates_take_the_lowest_indices(k):
+    """Class: ties among many blocks (one-hot data) resolved by block choice, not by index.
+
+    Each of 64 patterns appears ~30 times across ~60 blocks, and a few rows are unique
+    (their k nearest tie at distance 1 over many blocks).
+    """
+    rng = np.random.default_rng(9)
+    X = rng.integers(0, 2, size=(2000, 6)).astype(float)
+    X[::97] += rng.integers(2, 4, size=(len(X[::97]), 6))
+    np.testing.assert_array_equal(kneighbors(X, k, n_jobs=2), reference_kneighbors(X, k))
+    query = X[:50]
+    np.testing.assert_array_equal(kneighbors(X, k, query=query), reference_kneighbors(X, k, query))
+
+
 @pytest.mark.parametrize("scale", [1.0, 1e-25, 1e20])
 def test_sparse_input_gives_the_dense_answer(scale):
     X = sparse.random(200, 30, density=0.2, random_state=0, format="csr") * scale

@@ -63,11 +63,14 @@ the scored blocks always contain the answer, ties included. A block whose minimu
 scored. The bound is itself tested against float64 on data of every scale.
 
 On well-spread data ``delta`` is tiny beside the gaps between block minima, so about ``k``
-blocks pass. Where many pass -- a column spanning a far larger range than the distances
-between neighbours (unscaled income beside 0/1 flags), or many exact duplicates -- the rows
-concerned are searched again with float64 block minima (the same bound with
-``u = 2**-53``), and the blocks passing both thresholds are scored. The result is the same;
-only the cost grows with the number of rows that could be the answer.
+blocks pass. Where many pass, two things can be behind it. Exact duplicates: when the
+first passing blocks (in index order) already hold k rows at distance 0, those are the
+answer, since no distance is smaller and later blocks hold only higher indices. A column
+spanning a far larger range than the distances between neighbours (unscaled income beside
+0/1 flags): the rows concerned get float64 block minima (the same bound with
+``u = 2**-53``, ~1e9 times tighter) and the blocks passing both thresholds are scored; once
+most rows of a chunk need that, later chunks start in float64. Either way the result is
+the same; only the cost grows with the number of rows that could be the answer.
 
 Query chunks run on a thread pool (NumPy's matmul, reductions and partitions release the
 GIL) with BLAS held to one thread, so every core works without oversubscription.
@@ -282,6 +285,7 @@ def kneighbors(
     first = _BlockMinima(space, ref_raw, np.float32 if use_float32 else np.float64)
     second: list[_BlockMinima] = []  # float64 minima, built once, only if rows need them
     second_lock = threading.Lock()
+    float64_first: list[bool] = []  # set once most rows of a chunk needed float64
     n_blocks = first.n_blocks
     fast_width = max(2 * k, k + 8)  # passing blocks scored without a float64 pass
 
@@ -312,33 +316,53 @@ def kneighbors(
         self_index = None if query_index is None else query_index[start:stop]
         q_canonical = space.canonical(rows)
         out = result[start:stop]
-        passing, block_min, order = best_blocks(first, rows, self_index)
+        # data where float32 leaves most rows ambiguous go straight to float64
+        searcher = second_pass() if float64_first else first
+        passing, block_min, order = best_blocks(searcher, rows, self_index)
         n_pass = passing.sum(axis=1)
         if order is not None:
             # the common case: only the k smallest block minima pass
             simple = np.flatnonzero(n_pass == k)
             blocks = np.sort(order[simple, :k], axis=1)
             own = None if self_index is None else self_index[simple]
-            out[simple] = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
+            out[simple], _ = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
             rest = np.flatnonzero(n_pass != k)
         else:
             rest = np.arange(stop - start)
         if len(rest) == 0:
             return
         passing = passing[rest]
-        slow = np.flatnonzero(n_pass[rest] > fast_width)
-        if len(slow) and first.dtype != np.float64:
+        counts = passing.sum(axis=1)
+        medium, slow = np.flatnonzero(counts <= fast_width), np.flatnonzero(counts > fast_width)
+        if len(slow):
+            # exact duplicates: k rows at distance 0 in the first passing blocks are the
+            # answer (no distance is below 0; later blocks hold only higher indices)
+            blocks, valid = _listed(passing[slow], counts[slow], fast_width)
+            own = None if self_index is None else self_index[rest[slow]]
+            found, dist = _score(
+                exact_blocks, n_ref, q_canonical[rest[slow]], blocks, valid, own, k
+            )
+            duplicated = dist[:, -1] == 0
+            out[rest[slow[duplicated]]] = found[duplicated]
+            slow = slow[~duplicated]
+        if len(slow) and searcher.dtype != np.float64:
             # many blocks within the float32 bound: the float64 bound is ~1e9 times tighter
+            if 2 * len(slow) > stop - start:
+                float64_first.append(True)  # sticky; a race only delays it by a chunk
             own = None if self_index is None else self_index[rest[slow]]
             passing_64, _, _ = best_blocks(second_pass(), rows[rest[slow]], own)
             passing[slow] &= passing_64  # both are proven supersets of the answer's blocks
-        counts = passing.sum(axis=1)
-        group = max(1, 8 * _SCORE_VALUES // (int(counts.max()) * _BLOCK))
-        for lo in range(0, len(rest), group):
-            part = rest[lo : lo + group]
-            blocks, valid = _listed(passing[lo : lo + group], counts[lo : lo + group])
-            own = None if self_index is None else self_index[part]
-            out[part] = _score(exact_blocks, n_ref, q_canonical[part], blocks, valid, own, k)
+            counts[slow] = passing[slow].sum(axis=1)
+        left = np.sort(np.concatenate([medium, slow]))
+        if len(left) == 0:
+            return
+        group = max(1, 8 * _SCORE_VALUES // (int(counts[left].max()) * _BLOCK))
+        for lo in range(0, len(left), group):
+            part = left[lo : lo + group]
+            blocks, valid = _listed(passing[part], counts[part])
+            own = None if self_index is None else self_index[rest[part]]
+            found, _ = _score(exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k)
+            out[rest[part]] = found
 
     workers = min(_n_workers(n_jobs), len(starts))
     # one BLAS thread per worker: the products are small, and BLAS's own threads on top of
@@ -374,8 +398,9 @@ def _exact_blocks(reference: np.ndarray, space: _Space) -> np.ndarray:
     return out
 
 
-def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int) -> np.ndarray:
-    """The ``k`` rows of the given blocks first by (canonical distance, index).
+def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int):
+    """The ``k`` rows of the given blocks first by (canonical distance, index), and those
+    distances.
 
     ``blocks`` (n_rows, width) are in increasing order along each row (where ``valid``),
     so candidate columns are in index order and a stable sort by distance breaks ties by
@@ -383,7 +408,7 @@ def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int)
     """
     n_rows, width = blocks.shape
     if n_rows == 0:
-        return np.empty((0, k), dtype=np.intp)
+        return np.empty((0, k), dtype=np.intp), np.empty((0, k))
     n_features = exact_blocks.shape[1]
     columns = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
     invalid = columns >= n_ref  # padding of the last block
@@ -423,14 +448,18 @@ def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int)
     if not np.isfinite(dist).all():
         raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
     order = np.argsort(dist, axis=1, kind="stable")
-    return np.take_along_axis(columns, order, axis=1)
+    return np.take_along_axis(columns, order, axis=1), np.take_along_axis(dist, order, axis=1)
 
 
-def _listed(passing: np.ndarray, counts: np.ndarray):
-    """Passing block ids per row, increasing, padded to one width; and which are real."""
-    width = int(counts.max())
+def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
+    """Passing block ids per row, increasing, padded to one width; and which are real.
+
+    With ``most``, only each row's first ``most`` passing blocks.
+    """
+    width = int(counts.max()) if most is None else most
     row, block = np.nonzero(passing)  # row-major: each row's blocks in increasing order
     slot = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    kept = slot < width
     blocks = np.zeros((len(counts), width), dtype=np.intp)
-    blocks[row, slot] = block
-    return blocks, np.arange(width) < counts[:, None]
+    blocks[row[kept], slot[kept]] = block[kept]
+    return blocks, np.arange(width) < np.minimum(counts, width)[:, None]
