@@ -289,6 +289,19 @@ def test_differences_that_underflow_float64_squares_are_ties_as_in_the_reference
     np.testing.assert_array_equal(kneighbors(X, 3), reference_kneighbors(X, 3))
 
 
+def test_candidates_are_scored_in_bounded_pieces(monkeypatch):
+    """Class: a candidate gather of chunk x 32 k x d floats (~500 MB for images).
+
+    With the per-gather budget shrunk to 1,024 values, every row's candidates are split
+    across several gathers (by rows and by blocks); the answer is unchanged.
+    """
+    monkeypatch.setattr(_neighbors, "_SCORE_VALUES", 2**10)
+    X = np.random.default_rng(10).normal(size=(700, 8)).astype(np.float32)
+    np.testing.assert_array_equal(kneighbors(X, 7), reference_kneighbors(X, 7))
+    X = np.column_stack([np.round(np.random.default_rng(11).lognormal(10, 1, 700), -2), X])
+    np.testing.assert_array_equal(kneighbors(X, 7), reference_kneighbors(X, 7))
+
+
 def test_too_many_neighbours_is_an_error():
     with pytest.raises(ValueError, match="5 neighbours among 5 points"):
         kneighbors(np.zeros((5, 2)), 5)

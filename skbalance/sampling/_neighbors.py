@@ -30,15 +30,16 @@ underflow (below ~1e-154).
 **Why no true neighbour is missed.** Let ``u`` be the unit roundoff of the pass (``2**-24``
 for float32), ``d`` the feature count, ``R`` an upper bound on the norms of the scaled,
 centred reference rows (rounded to the pass's precision or not) and ``Q`` the same for the
-query row. For every reference row the computed ``E`` differs from ``D - Q^2``, ``D`` the
-exact squared distance of the unrounded scaled points, by at most::
+query row. For every reference row the computed ``E`` differs from ``D - |y|^2``, ``D`` the
+exact squared distance of the unrounded scaled points and ``|y|^2`` the query's own
+squared norm (a constant per query, which the ranking ignores), by at most::
 
     delta = 3 (d + 2) u (R + Q)^2 + tau
 
 Proof. (a) A dot product of ``d + 1`` terms, in any summation order, with or without FMA,
 errs by at most ``gamma_{d+1} sum |terms|`` (Higham, *Accuracy and Stability of Numerical
 Algorithms*, 2002, section 3.1), ``gamma_n = n u / (1 - n u)``; here
-``sum |terms| <= |x|^2 (1 + (d + 1) u) + 2 R Q``, so at most ``1.02 (d + 1) u (R + Q)^2``
+``sum |terms| <= R^2 (1 + (d + 1) u) + 2 R Q``, so at most ``1.02 (d + 1) u (R + Q)^2``
 (the float32 pass is used only while ``(d + 4) u < 0.01``). (b) The norm column is summed in
 float64 from the rounded points and rounded to the pass's precision: at most
 ``(d + 1) u R^2``. (c) Rounding the points moves each by at most ``1.0001 u`` of its norm
@@ -49,11 +50,11 @@ smallest normal number) covers products and coordinates that underflow, even whe
 denormals are flushed to zero, against ``R + Q <= 4 sqrt(d)``.
 
 Let ``m_k`` be the k-th smallest block minimum. The k blocks that reach it hold k distinct
-rows with ``D <= m_k + Q^2 + delta``, so the k-th smallest canonical distance is at most
+rows with ``D <= m_k + |y|^2 + delta``, so the k-th smallest canonical distance is at most
 that, up to the canonical distance's own error: relative ``rho = (d + 3) 2**-52``, plus
 ``(d + 2) 2**-1021`` absolute where squares of tiny differences underflow, which is
-``ldexp(d + 2, 2 scale - 1021)`` in search units. Any row among the k first by
-``(distance, index)`` therefore has::
+``ldexp(d + 2, 2 scale - 1021)`` in search units (``2**scale`` being the factor of
+step 1). Any row among the k first by ``(distance, index)`` therefore has::
 
     E <= m_k + 2 delta + 4 rho (|m_k| + Q^2 + delta) + ldexp(d + 2, 2 scale - 1020)
 
@@ -279,7 +280,7 @@ def kneighbors(
     ref_raw = _dense(reference)
     qry_raw = ref_raw if query is reference else _dense(query)
     space = _Space(ref_raw, qry_raw)
-    # canonical coordinates, one feature per row: each feature's gather is contiguous
+    # canonical float64 coordinates by block: a candidate block is one contiguous copy
     exact_blocks = _exact_blocks(ref_raw, space)
     use_float32 = (ref_raw.shape[1] + 4) * 2.0**-24 < 1e-2  # else the float32 bound is void
     first = _BlockMinima(space, ref_raw, np.float32 if use_float32 else np.float64)
