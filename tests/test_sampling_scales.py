@@ -53,12 +53,13 @@ def _mixed_columns():
     return X, y
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("scale", [1.0, *SCALES])
 @pytest.mark.parametrize("data", [_two_classes, _mixed_columns])
-def test_cleaning_samplers_keep_the_rows_imbalanced_learn_keeps(scale, data):
+def test_cleaning_samplers_keep_the_rows_imbalanced_learn_keeps(scale, data, dtype):
     """Class: cleaning decided by a wrong neighbour (297 rows kept where 272 are right)."""
     X, y = data()
-    X = X * scale
+    X = (X * scale).astype(dtype)
     theirs = ImbTomekLinks()
     theirs.fit_resample(X, y)
     ours = TomekLinks().fit_resample_indices(X, y)
