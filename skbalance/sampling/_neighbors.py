@@ -92,7 +92,8 @@ __all__ = ["kneighbors"]
 
 _BLOCK = 32  # reference rows per block minimum
 _CHUNK_BYTES = 16 * 2**20  # block minima per query chunk
-_TILE_BYTES = 2 * 2**20  # one distance tile (fits in cache)
+_MAX_CHUNK = 256  # query rows per chunk: longer rows make the block reduction cheaper
+_TILE_BYTES = 2**20  # one distance tile (stays in a core's cache)
 _SCORE_VALUES = 2**19  # float64 values per gather of candidates (4 MB)
 _SAFE_EXPONENT = 200  # canonical distances use unscaled data while max |x| is in 2**+-200
 
@@ -290,7 +291,7 @@ def kneighbors(
     n_blocks = first.n_blocks
     fast_width = max(2 * k, k + 8)  # passing blocks scored without a float64 pass
 
-    chunk = int(max(8, min(128, _CHUNK_BYTES // (4 * n_blocks))))
+    chunk = int(max(8, min(_MAX_CHUNK, _CHUNK_BYTES // (4 * n_blocks))))
     tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
