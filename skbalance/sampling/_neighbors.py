@@ -1,24 +1,77 @@
 """The one exact k-nearest-neighbour search shared by every neighbour-based sampler.
 
-Brute force, Euclidean, in three steps per chunk of query rows:
+**What is returned.** For each query row ``q``, the ``k`` reference rows ``r`` that come first
+in the order of ``(dist(q, r), index of r)``, nearest first, where ``dist`` is the
+*canonical float64 distance*::
 
-1. **Block minima in float32.** Rows are centred on the reference mean (which shrinks the
-   cancellation error of the dot-product expansion) and augmented so that one matrix product
-   gives ``|r|^2 - 2 q.r``: the squared distance minus the per-query constant ``|q|^2``,
-   which does not change the ranking. The product is computed tile by tile (a tile stays
-   in cache) and immediately reduced to the minimum of every block of ``_BLOCK`` reference
-   rows; the full distance matrix never exists.
-2. **The k best blocks.** The ``k`` blocks with the smallest minima provably contain the
-   ``k`` nearest rows: any row closer than the k-th smallest block minimum lies in a block
-   whose minimum is smaller still, i.e. in one of those k blocks.
-3. **Exact ranking.** The ``k * _BLOCK`` candidates are scored with ``sum((q - r)**2)`` in
-   the data's own precision (float64 data in float64, float32 in float32; no expansion, so
-   no cancellation) and the ``k`` nearest are returned, nearest first.
+    dist(q, r) = (...((q_0 - r_0)**2 + (q_1 - r_1)**2) + ...) + (q_{d-1} - r_{d-1})**2
 
-float32 is used only to choose the candidate blocks. It can change the answer only if a
-true neighbour's block minimum is within float32 rounding (relative ~1e-6 of the squared
-distances, after centring) of the k-th block minimum -- a near-tie. Exact ties at the k-th
-place may be resolved either way; the returned neighbours are sorted by (distance, index).
+evaluated in float64 (float32 data is first widened, which is exact), feature by feature
+from the first to the last. Two rows tie only when these float64 values are equal; a tie
+goes to the lower index. The answer is therefore fully determined and equals a full sort of
+the float64 distance matrix, at every scale. Only if the data's largest magnitude lies
+outside ``[2**-200, 2**200]`` is the data first multiplied by a power of two that brings it
+to ``[1, 2)``: that is exact (so the ranking is the one a float64 computation would give
+without over- or underflow), where the unscaled squares would overflow (beyond ~1e154) or
+underflow (below ~1e-154).
+
+**How it is fast.** Brute force, in two steps per chunk of query rows.
+
+1. *Block minima in float32.* Data are centred on the reference's mid-range and scaled by a
+   power of two so that the largest centred magnitude lies in ``[1, 2)`` -- no over- or
+   underflow at any input scale, the ranking unchanged. One matrix product with the
+   augmented reference ``[x, |x|^2]`` gives ``E = |x|^2 - 2 y.x``, the squared distance less
+   the per-query constant ``|y|^2``, reduced at once to the minimum of every block of
+   ``_BLOCK`` reference rows (padding and the query's own row are masked to ``+inf``
+   explicitly, never by a sentinel value).
+2. *Exact scoring.* Every row of every block whose minimum passes the threshold below is
+   scored with the canonical distance, and the ``k`` first by ``(distance, index)`` win.
+
+**Why no true neighbour is missed.** Let ``u`` be the unit roundoff of the pass (``2**-24``
+for float32), ``d`` the feature count, ``R`` an upper bound on the norms of the scaled,
+centred reference rows (rounded to the pass's precision or not) and ``Q`` the same for the
+query row. For every reference row the computed ``E`` differs from ``D - |y|^2``, ``D`` the
+exact squared distance of the unrounded scaled points and ``|y|^2`` the query's own
+squared norm (a constant per query, which the ranking ignores), by at most::
+
+    delta = 3 (d + 2) u (R + Q)^2 + tau
+
+Proof. (a) A dot product of ``d + 1`` terms, in any summation order, with or without FMA,
+errs by at most ``gamma_{d+1} sum |terms|`` (Higham, *Accuracy and Stability of Numerical
+Algorithms*, 2002, section 3.1), ``gamma_n = n u / (1 - n u)``; here
+``sum |terms| <= R^2 (1 + (d + 1) u) + 2 R Q``, so at most ``1.02 (d + 1) u (R + Q)^2``
+(the float32 pass is used only while ``(d + 4) u < 0.01``). (b) The norm column is summed in
+float64 from the rounded points and rounded to the pass's precision: at most
+``(d + 1) u R^2``. (c) Rounding the points moves each by at most ``1.0001 u`` of its norm
+(the float64 centring adds ``2**-53``), so ``|sqrt(D) - sqrt(D_rounded)| <= 1.0001 u
+(R + Q)`` and ``|D - D_rounded| <= 2.001 u (R + Q)^2``. The sum, ``(2.02 d + 4.03) u
+(R + Q)^2``, is below ``3 (d + 2) u (R + Q)^2``. ``tau = 2**8 (d + 2) tiny`` (``tiny``: the
+smallest normal number) covers products and coordinates that underflow, even where
+denormals are flushed to zero, against ``R + Q <= 4 sqrt(d)``.
+
+Let ``m_k`` be the k-th smallest block minimum. The k blocks that reach it hold k distinct
+rows with ``D <= m_k + |y|^2 + delta``, so the k-th smallest canonical distance is at most
+that, up to the canonical distance's own error: relative ``rho = (d + 3) 2**-52``, plus
+``(d + 2) 2**-1021`` absolute where squares of tiny differences underflow, which is
+``ldexp(d + 2, 2 scale - 1021)`` in search units (``2**scale`` being the factor of
+step 1). Any row among the k first by ``(distance, index)`` therefore has::
+
+    E <= m_k + 2 delta + 4 rho (|m_k| + Q^2 + delta) + ldexp(d + 2, 2 scale - 1020)
+
+(the ``4`` also covers rounding in this sum), so its block minimum is below that threshold:
+the scored blocks always contain the answer, ties included. A block whose minimum is
+``+inf`` (only masked rows) passes only when ``m_k`` is ``+inf``, when every block is
+scored. The bound is itself tested against float64 on data of every scale.
+
+On well-spread data ``delta`` is tiny beside the gaps between block minima, so about ``k``
+blocks pass. Where many pass, two things can be behind it. Exact duplicates: when the
+first passing blocks (in index order) already hold k rows at distance 0, those are the
+answer, since no distance is smaller and later blocks hold only higher indices. A column
+spanning a far larger range than the distances between neighbours (unscaled income beside
+0/1 flags): the rows concerned get float64 block minima (the same bound with
+``u = 2**-53``, ~1e9 times tighter) and the blocks passing both thresholds are scored; once
+most rows of a chunk need that, later chunks start in float64. Either way the result is
+the same; only the cost grows with the number of rows that could be the answer.
 
 Query chunks run on a thread pool (NumPy's matmul, reductions and partitions release the
 GIL) with BLAS held to one thread, so every core works without oversubscription.
@@ -26,7 +79,9 @@ GIL) with BLAS held to one thread, so every core works without oversubscription.
 
 from __future__ import annotations
 
+import math
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -35,10 +90,12 @@ from threadpoolctl import threadpool_limits
 
 __all__ = ["kneighbors"]
 
-_BLOCK = 32  # columns per block for the block-minimum bound
+_BLOCK = 32  # reference rows per block minimum
 _CHUNK_BYTES = 16 * 2**20  # block minima per query chunk
-_TILE_BYTES = 2 * 2**20  # one float32 distance tile (fits in cache)
-_FAR = np.float32(1e30)
+_MAX_CHUNK = 256  # query rows per chunk: longer rows make the block reduction cheaper
+_TILE_BYTES = 2**20  # one distance tile (stays in a core's cache)
+_SCORE_VALUES = 2**19  # float64 values per gather of candidates (4 MB)
+_SAFE_EXPONENT = 200  # canonical distances use unscaled data while max |x| is in 2**+-200
 
 
 def _dense(matrix) -> np.ndarray:
@@ -54,6 +111,130 @@ def _n_workers(n_jobs: int | None) -> int:
     return max(1, int(n_jobs))
 
 
+def _shift_to_unit(max_abs: float) -> int:
+    """The ``e`` with ``max_abs * 2**e`` in ``[1, 2)`` (0 for 0)."""
+    if max_abs == 0:
+        return 0
+    _, exponent = np.frexp(max_abs)  # max_abs = m * 2**exponent with m in [0.5, 1)
+    return 1 - int(exponent)
+
+
+def _column_range(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if matrix.shape[0] == 0:
+        return np.full(matrix.shape[1], np.inf), np.full(matrix.shape[1], -np.inf)
+    return matrix.min(axis=0).astype(np.float64), matrix.max(axis=0).astype(np.float64)
+
+
+class _Space:
+    """The map from input rows to the search space, ``2**scale * (2**exact * x - centre)``.
+
+    ``exact`` is the canonical-distance shift (0 unless the data would over- or underflow
+    when squared); ``centre`` is the reference's mid-range, which minimises the largest
+    centred magnitude and so the bound; ``scale`` brings that magnitude to ``[1, 2)``.
+    """
+
+    def __init__(self, reference: np.ndarray, query: np.ndarray):
+        ref_low, ref_high = _column_range(reference)
+        qry_low, qry_high = (ref_low, ref_high) if query is reference else _column_range(query)
+        low, high = np.minimum(ref_low, qry_low), np.maximum(ref_high, qry_high)
+        largest = float(max(np.abs(low).max(initial=0.0), np.abs(high).max(initial=0.0)))
+        inside = largest == 0 or 2.0**-_SAFE_EXPONENT <= largest <= 2.0**_SAFE_EXPONENT
+        self.exact = 0 if inside else _shift_to_unit(largest)
+        ref_low, ref_high = np.ldexp(ref_low, self.exact), np.ldexp(ref_high, self.exact)
+        low, high = np.ldexp(low, self.exact), np.ldexp(high, self.exact)
+        # halves first: the sum of two values near the float64 limit would overflow
+        self.centre = ref_low / 2 + ref_high / 2
+        # rounding is monotone, so these are the largest computed |x - centre|
+        spread = np.maximum(np.abs(low - self.centre), np.abs(high - self.centre))
+        self.scale = _shift_to_unit(float(spread.max(initial=0.0)))
+
+    def canonical(self, rows: np.ndarray) -> np.ndarray:
+        """Rows in float64 for the canonical distance (times ``2**exact``)."""
+        values = rows.astype(np.float64)
+        return np.ldexp(values, self.exact, out=values) if self.exact else values
+
+    def search(self, rows: np.ndarray, dtype, out: np.ndarray | None = None) -> np.ndarray:
+        """Rows centred and scaled, rounded to ``dtype``."""
+        values = self.canonical(rows)
+        values -= self.centre
+        np.ldexp(values, self.scale, out=values)
+        if out is None:
+            return values.astype(dtype, copy=False)
+        out[...] = values
+        return out
+
+
+class _BlockMinima:
+    """Block minima of ``E = |x|^2 - 2 y.x`` in one precision, with their error bound."""
+
+    def __init__(self, space: _Space, reference: np.ndarray, dtype):
+        n_ref, n_features = reference.shape
+        self.dtype, self.n_ref, self.n_features = dtype, n_ref, n_features
+        self.unit = float(np.finfo(dtype).eps) / 2
+        # products below the normal range may be flushed to zero: 2**-126 (float32) each
+        self.tiny = float(np.finfo(dtype).tiny)
+        # canonical squares of differences below ~1e-154 underflow: an absolute error of
+        # (d + 2) 2**-1021 canonical units, 4**scale times that in search units
+        self.underflow = math.ldexp(n_features + 2, min(2 * space.scale - 1020, 1000))
+        self.n_blocks = -(-n_ref // _BLOCK)
+        padded = self.n_blocks * _BLOCK
+        # padding rows are zeros (finite: BLAS may multiply them by 0) and masked after
+        self.aug = np.zeros((padded, n_features + 1), dtype=dtype)
+        step = max(1, 2**20 // max(1, n_features))  # no float64 copy of the whole reference
+        for lo in range(0, n_ref, step):
+            part = self.aug[lo : lo + step, :-1][: n_ref - lo]
+            space.search(reference[lo : lo + step], dtype, out=part)
+        points = self.aug[:n_ref, :-1]
+        norms = np.einsum("ij,ij->i", points, points, dtype=np.float64)
+        self.aug[:n_ref, -1] = norms
+        self.radius = self._upper_norm(float(np.sqrt(norms.max(initial=0.0))))
+
+    def _upper_norm(self, norm):
+        """Bound on the norm of the unrounded point, from the norm of the rounded one."""
+        return norm * (1 + 16 * self.unit) + np.sqrt(self.n_features) * 2 * self.tiny
+
+    def query_side(self, space: _Space, rows: np.ndarray):
+        """``[-2 y, 1]`` (transposed, for the product) and the bound ``Q`` on ``|y|``."""
+        y = space.search(rows, np.float64)
+        norms = np.sqrt(np.einsum("ij,ij->i", y, y))
+        q_aug_t = np.empty((self.n_features + 1, len(rows)), dtype=self.dtype)
+        q_aug_t[:-1] = y.T
+        q_aug_t[:-1] *= -2.0  # exact
+        q_aug_t[-1] = 1.0
+        # bounds the norm of the rounded point (relative u) and of the exact one (2**-52)
+        return q_aug_t, self._upper_norm(norms)
+
+    def minima(self, q_aug_t: np.ndarray, self_index, tile: int) -> np.ndarray:
+        """Block minima, shape ``(n_query, n_blocks)``; masked rows count as ``+inf``."""
+        n_rows = q_aug_t.shape[1]
+        padded = self.aug.shape[0]
+        block_min = np.empty((self.n_blocks, n_rows), dtype=self.dtype)
+        dist = np.empty((min(tile, padded), n_rows), dtype=self.dtype)
+        for lo in range(0, padded, tile):
+            hi = min(lo + tile, padded)
+            part = dist[: hi - lo]
+            np.matmul(self.aug[lo:hi], q_aug_t, out=part)
+            if hi > self.n_ref:
+                part[max(self.n_ref - lo, 0) :] = np.inf  # padding of the last block
+            if self_index is not None:
+                mine = np.flatnonzero((self_index >= lo) & (self_index < hi))
+                part[self_index[mine] - lo, mine] = np.inf
+            np.minimum.reduce(
+                part.reshape(-1, _BLOCK, n_rows), axis=1, out=block_min[lo // _BLOCK : hi // _BLOCK]
+            )
+        return np.ascontiguousarray(block_min.T)
+
+    def passing(self, block_min: np.ndarray, kth: np.ndarray, query_norm: np.ndarray):
+        """Blocks whose minimum is within the proven bound of the k-th block minimum."""
+        d = self.n_features
+        delta = 3 * (d + 2) * self.unit * (self.radius + query_norm) ** 2
+        delta += (d + 2) * 2**8 * self.tiny  # tau: underflowing products
+        rho = (d + 3) * 2.0**-52  # canonical distance's relative error, and this sum's
+        kth = kth.astype(np.float64)  # +inf when masked rows fill the k-th block: all pass
+        threshold = kth + 2 * delta + 4 * rho * (np.abs(kth) + query_norm**2 + delta)
+        return block_min <= (threshold + self.underflow)[:, None]
+
+
 def kneighbors(
     reference,
     k: int,
@@ -63,6 +244,10 @@ def kneighbors(
     n_jobs: int | None = None,
 ) -> np.ndarray:
     """Indices of the ``k`` nearest reference rows of each query row, nearest first.
+
+    Exact: the rows first in the order of (float64 squared Euclidean distance, index), as a
+    full sort of the float64 distance matrix would give, at any scale of the data (see the
+    module docstring for the definition and the proof).
 
     Parameters
     ----------
@@ -88,75 +273,98 @@ def kneighbors(
         if query_index is None:
             query_index = np.arange(reference.shape[0])
     n_ref, n_query = reference.shape[0], query.shape[0]
-    exact_dtype = np.float32 if reference.dtype == np.float32 else np.float64
     if n_query == 0:
         return np.empty((0, k), dtype=np.intp)
     if k > n_ref - (query_index is not None):
         raise ValueError(f"asked for {k} neighbours among {n_ref} points")  # caller checks first
 
-    ref_exact = _dense(reference).astype(exact_dtype, copy=False)
-    qry_exact = ref_exact if query is reference else _dense(query).astype(exact_dtype, copy=False)
-    center = ref_exact.mean(axis=0, dtype=np.float64)
-    n_features = ref_exact.shape[1]
-    n_blocks = -(-n_ref // _BLOCK)
-    padded = n_blocks * _BLOCK
-    # augmented reference [r - c, |r - c|^2] so one product gives the ranking distance;
-    # padding rows sit far away (finite: BLAS kernels may multiply it by 0, inf*0 is NaN)
-    ref_aug = np.zeros((padded, n_features + 1), dtype=np.float32)
-    centred = ref_aug[:n_ref, :-1]
-    np.subtract(ref_exact, center, out=centred, casting="unsafe")  # no float64 temporary
-    ref_aug[:n_ref, -1] = np.einsum("ij,ij->i", centred, centred)
-    ref_aug[n_ref:, -1] = _FAR
-    n_best = min(k, n_blocks)
+    ref_raw = _dense(reference)
+    qry_raw = ref_raw if query is reference else _dense(query)
+    space = _Space(ref_raw, qry_raw)
+    # canonical float64 coordinates by block: a candidate block is one contiguous copy
+    exact_blocks = _exact_blocks(ref_raw, space)
+    use_float32 = (ref_raw.shape[1] + 4) * 2.0**-24 < 1e-2  # else the float32 bound is void
+    first = _BlockMinima(space, ref_raw, np.float32 if use_float32 else np.float64)
+    second: list[_BlockMinima] = []  # float64 minima, built once, only if rows need them
+    second_lock = threading.Lock()
+    float64_first: list[bool] = []  # set once most rows of a chunk needed float64
+    n_blocks = first.n_blocks
+    fast_width = max(2 * k, k + 8)  # passing blocks scored without a float64 pass
 
-    # ~_TILE_BYTES of distances per (reference tile x query chunk) product: stays in cache
-    chunk = int(max(8, min(128, _CHUNK_BYTES // (4 * n_blocks))))
+    chunk = int(max(8, min(_MAX_CHUNK, _CHUNK_BYTES // (4 * n_blocks))))
     tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
 
+    def best_blocks(searcher: _BlockMinima, rows: np.ndarray, self_index):
+        q_aug_t, query_norm = searcher.query_side(space, rows)
+        block_min = searcher.minima(q_aug_t, self_index, tile)
+        if k < n_blocks:
+            order = np.argpartition(block_min, k - 1, axis=1)
+            kth = np.take_along_axis(block_min, order[:, k - 1 : k], axis=1)[:, 0]
+        else:  # fewer blocks than neighbours: every block is needed
+            order, kth = None, np.full(len(rows), np.inf)
+        return searcher.passing(block_min, kth, query_norm), block_min, order
+
+    def second_pass() -> _BlockMinima:
+        with second_lock:
+            if not second:
+                second.append(_BlockMinima(space, ref_raw, np.float64))
+        return second[0]
+
     def run(start: int) -> None:
         stop = min(start + chunk, n_query)
-        n_rows = stop - start
-        q_aug_t = np.empty((n_features + 1, n_rows), dtype=np.float32)
-        q_aug_t[:-1] = (qry_exact[start:stop] - center).T
-        q_aug_t[:-1] *= -2.0
-        q_aug_t[-1] = 1.0
+        rows = qry_raw[start:stop]
         self_index = None if query_index is None else query_index[start:stop]
-        block_min = np.empty((n_blocks, n_rows), dtype=np.float32)
-        dist = np.empty((min(tile, padded), n_rows), dtype=np.float32)
-        for lo in range(0, padded, tile):
-            hi = min(lo + tile, padded)
-            part = dist[: hi - lo]
-            np.matmul(ref_aug[lo:hi], q_aug_t, out=part)  # |r-c|^2 - 2 (q-c).(r-c)
-            if self_index is not None:
-                mine = np.flatnonzero((self_index >= lo) & (self_index < hi))
-                part[self_index[mine] - lo, mine] = np.inf
-            np.minimum.reduce(
-                part.reshape(-1, _BLOCK, n_rows), axis=1, out=block_min[lo // _BLOCK : hi // _BLOCK]
-            )
-        # the n_best blocks with the smallest minima hold the k nearest points
-        by_query = np.ascontiguousarray(block_min.T)
-        if n_best < n_blocks:
-            best = np.argpartition(by_query, n_best - 1, axis=1)[:, :n_best]
+        q_canonical = space.canonical(rows)
+        out = result[start:stop]
+        # data where float32 leaves most rows ambiguous go straight to float64
+        searcher = second_pass() if float64_first else first
+        passing, block_min, order = best_blocks(searcher, rows, self_index)
+        n_pass = passing.sum(axis=1)
+        if order is not None:
+            # the common case: only the k smallest block minima pass
+            simple = np.flatnonzero(n_pass == k)
+            blocks = np.sort(order[simple, :k], axis=1)
+            own = None if self_index is None else self_index[simple]
+            out[simple], _ = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
+            rest = np.flatnonzero(n_pass != k)
         else:
-            best = np.broadcast_to(np.arange(n_blocks), (n_rows, n_blocks))
-        columns = (best[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
-        # exact distances in the data's own precision, no expansion (no cancellation)
-        invalid = columns >= n_ref  # padding of the last block
-        if self_index is not None:
-            invalid |= columns == self_index[:, None]
-        diff = ref_exact[np.minimum(columns, n_ref - 1)]
-        diff -= qry_exact[start:stop, None, :]
-        exact = np.einsum("ijk,ijk->ij", diff, diff)
-        del diff
-        exact[invalid] = np.inf
-        if k < exact.shape[1]:
-            nearest = np.argpartition(exact, k - 1, axis=1)[:, :k]
-            columns = np.take_along_axis(columns, nearest, axis=1)
-            exact = np.take_along_axis(exact, nearest, axis=1)
-        order = np.lexsort((columns, exact), axis=-1)[:, :k]  # nearest first, then index
-        result[start:stop] = np.take_along_axis(columns, order, axis=1)
+            rest = np.arange(stop - start)
+        if len(rest) == 0:
+            return
+        passing = passing[rest]
+        counts = passing.sum(axis=1)
+        medium, slow = np.flatnonzero(counts <= fast_width), np.flatnonzero(counts > fast_width)
+        if len(slow):
+            # exact duplicates: k rows at distance 0 in the first passing blocks are the
+            # answer (no distance is below 0; later blocks hold only higher indices)
+            blocks, valid = _listed(passing[slow], counts[slow], fast_width)
+            own = None if self_index is None else self_index[rest[slow]]
+            found, dist = _score(
+                exact_blocks, n_ref, q_canonical[rest[slow]], blocks, valid, own, k
+            )
+            duplicated = dist[:, -1] == 0
+            out[rest[slow[duplicated]]] = found[duplicated]
+            slow = slow[~duplicated]
+        if len(slow) and searcher.dtype != np.float64:
+            # many blocks within the float32 bound: the float64 bound is ~1e9 times tighter
+            if 2 * len(slow) > stop - start:
+                float64_first.append(True)  # sticky; a race only delays it by a chunk
+            own = None if self_index is None else self_index[rest[slow]]
+            passing_64, _, _ = best_blocks(second_pass(), rows[rest[slow]], own)
+            passing[slow] &= passing_64  # both are proven supersets of the answer's blocks
+            counts[slow] = passing[slow].sum(axis=1)
+        left = np.sort(np.concatenate([medium, slow]))
+        if len(left) == 0:
+            return
+        group = max(1, 8 * _SCORE_VALUES // (int(counts[left].max()) * _BLOCK))
+        for lo in range(0, len(left), group):
+            part = left[lo : lo + group]
+            blocks, valid = _listed(passing[part], counts[part])
+            own = None if self_index is None else self_index[rest[part]]
+            found, _ = _score(exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k)
+            out[rest[part]] = found
 
     workers = min(_n_workers(n_jobs), len(starts))
     # one BLAS thread per worker: the products are small, and BLAS's own threads on top of
@@ -169,3 +377,91 @@ def kneighbors(
             with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(run, starts))
     return result
+
+
+def _exact_blocks(reference: np.ndarray, space: _Space) -> np.ndarray:
+    """The reference in canonical float64, as ``(block, feature, row in block)``.
+
+    One block's values are contiguous, so gathering candidate blocks copies whole runs.
+    """
+    n_ref, n_features = reference.shape
+    n_blocks = -(-n_ref // _BLOCK)
+    out = np.zeros((n_blocks, n_features, _BLOCK))  # padding rows: zeros, masked later
+    full = n_ref // _BLOCK
+    step = max(1, 2**16 // max(1, n_features))  # blocks per copy: a small temporary
+    for lo in range(0, full, step):
+        hi = min(lo + step, full)
+        rows = reference[lo * _BLOCK : hi * _BLOCK]
+        out[lo:hi] = rows.reshape(hi - lo, _BLOCK, n_features).transpose(0, 2, 1)
+    if full < n_blocks:
+        out[full, :, : n_ref - full * _BLOCK] = reference[full * _BLOCK :].T
+    if space.exact:
+        np.ldexp(out, space.exact, out=out)
+    return out
+
+
+def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int):
+    """The ``k`` rows of the given blocks first by (canonical distance, index), and those
+    distances.
+
+    ``blocks`` (n_rows, width) are in increasing order along each row (where ``valid``),
+    so candidate columns are in index order and a stable sort by distance breaks ties by
+    index.
+    """
+    n_rows, width = blocks.shape
+    if n_rows == 0:
+        return np.empty((0, k), dtype=np.intp), np.empty((0, k))
+    n_features = exact_blocks.shape[1]
+    columns = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
+    invalid = columns >= n_ref  # padding of the last block
+    if valid is not None:
+        invalid |= np.repeat(~valid, _BLOCK, axis=1)
+    if self_index is not None:
+        invalid |= columns == self_index[:, None]
+    # canonical distance: feature by feature, first to last, in float64; gathered a few
+    # MB at a time, whatever the width and the feature count
+    dist = np.empty((n_rows, width, _BLOCK))
+    per_row = max(1, min(width, _SCORE_VALUES // (_BLOCK * n_features)))
+    group = max(1, _SCORE_VALUES // (per_row * _BLOCK * n_features))
+    for lo in range(0, n_rows, group):
+        for left in range(0, width, per_row):
+            rows, cols = slice(lo, lo + group), slice(left, left + per_row)
+            candidates = exact_blocks[blocks[rows, cols]]  # (rows, blocks, features, 32)
+            candidates -= queries[rows, None, :, None]
+            candidates *= candidates
+            total = dist[rows, cols]
+            total[...] = candidates[:, :, 0]
+            for feature in range(1, n_features):
+                total += candidates[:, :, feature]
+    dist = dist.reshape(n_rows, -1)
+    dist[invalid] = np.inf
+    if columns.shape[1] > k:
+        # the k first by (distance, index): all below the k-th distance, then the tied
+        # ones in index order (columns run in index order)
+        kth = np.partition(dist, k - 1, axis=1)[:, k - 1 : k]
+        below = dist < kth
+        tied = dist == kth
+        room = k - below.sum(axis=1, keepdims=True)
+        chosen = below | (tied & (np.cumsum(tied, axis=1) <= room))
+        rows, picked = np.nonzero(chosen)  # k per row, in index order
+        picked = picked.reshape(n_rows, k)
+        columns = np.take_along_axis(columns, picked, axis=1)
+        dist = np.take_along_axis(dist, picked, axis=1)
+    if not np.isfinite(dist).all():
+        raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
+    order = np.argsort(dist, axis=1, kind="stable")
+    return np.take_along_axis(columns, order, axis=1), np.take_along_axis(dist, order, axis=1)
+
+
+def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
+    """Passing block ids per row, increasing, padded to one width; and which are real.
+
+    With ``most``, only each row's first ``most`` passing blocks.
+    """
+    width = int(counts.max()) if most is None else most
+    row, block = np.nonzero(passing)  # row-major: each row's blocks in increasing order
+    slot = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    kept = slot < width
+    blocks = np.zeros((len(counts), width), dtype=np.intp)
+    blocks[row[kept], slot[kept]] = block[kept]
+    return blocks, np.arange(width) < np.minimum(counts, width)[:, None]
