@@ -11,6 +11,7 @@ Importing this package never imports TensorFlow or imbalanced-learn.
 from ._base import BaseResampler
 from ._cleaning import EditedNearestNeighbours, TomekLinks
 from ._combine import SMOTEENN, SMOTETomek
+from ._nearest import ExactNearestNeighbors
 from ._random import RandomOverSampler, RandomUnderSampler
 from ._smote import ADASYN, SMOTE, BorderlineSMOTE
 
@@ -19,6 +20,7 @@ __all__ = [
     "BaseResampler",
     "BorderlineSMOTE",
     "EditedNearestNeighbours",
+    "ExactNearestNeighbors",
     "RandomOverSampler",
     "RandomUnderSampler",
     "SMOTE",
