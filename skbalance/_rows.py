@@ -22,9 +22,11 @@ No TensorFlow here: the samplers and the pipeline import this module.
 
 from __future__ import annotations
 
+import copy
 import inspect
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "check_sample_weight",
     "check_weighted_rows",
     "fit_resample_rows",
+    "fresh_sampler",
     "is_weight_label",
     "n_rows",
     "take_rows",
@@ -165,6 +168,28 @@ def _as_float_array(sample_weight) -> np.ndarray:
         f"sample_weight must hold real numbers, one non-negative weight per row; got dtype "
         f"{getattr(sample_weight, 'dtype', weight.dtype)}."
     )
+
+
+def fresh_sampler(sampler, seed: int, *, keep_given_seed: bool):
+    """An unfitted copy of a user's sampler, seeded: the user's object is never fitted.
+
+    A scikit-learn style sampler is cloned; any other object with ``fit_resample`` (the
+    documented contract of ``sampler=``) is deep-copied. Its ``random_state``, if it has one,
+    becomes ``seed`` -- always (a per-epoch draw), or only where it is None
+    (``keep_given_seed``: a fit that resamples once keeps a seed the user chose).
+    """
+    if hasattr(sampler, "get_params"):
+        fresh = clone(sampler)
+        has_seed = "random_state" in fresh.get_params(deep=False)
+    else:
+        fresh = copy.deepcopy(sampler)
+        has_seed = hasattr(fresh, "random_state")
+    if has_seed and not (keep_given_seed and fresh.random_state is not None):
+        if hasattr(fresh, "set_params"):
+            fresh.set_params(random_state=seed)
+        else:
+            fresh.random_state = seed
+    return fresh
 
 
 def is_weight_label(label: str) -> bool:

@@ -506,3 +506,41 @@ def test_epoch_codes_and_synthetic_rows_describe_the_current_draw():
     grown = BalancedDataset(X, y, sampler=OurSMOTE(k_neighbors=3), random_state=0)
     assert grown.synthetic_rows_.shape == (30, 3)  # 15 "b" rows grown to 45
     assert np.bincount(grown.epoch_codes_).tolist() == [45, 45]
+
+
+class _PlainSampler:
+    """A sampler with ``fit_resample`` and nothing else of scikit-learn's API (no
+    ``get_params``): the documented contract of ``sampler=``."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+        self.seeds = []
+
+    def fit_resample(self, X, y):
+        self.seeds.append(self.random_state)
+        rng = np.random.default_rng(self.random_state)
+        keep = np.sort(rng.choice(len(y), size=len(y) // 2, replace=False))
+        self.sample_indices_ = keep
+        return X[keep], y[keep]
+
+
+def test_any_object_with_fit_resample_works_per_epoch_and_once():
+    """Class: one concept (copy and seed the user's sampler) had two homes with two rules:
+    the per-epoch feed cloned with scikit-learn only, so a sampler without get_params failed
+    there while resample="once" accepted it. The user's object is never fitted or reseeded."""
+    from skbalance.keras._training import resample_once
+
+    X = np.arange(40.0).reshape(20, 2)
+    y = np.repeat([0, 1], [14, 6])
+    sampler = _PlainSampler()
+    feed = BalancedDataset(X, y, sampler=sampler, batch_size=4, random_state=0)
+    first = feed.epoch_indices_.copy()
+    assert len(first) == 10 and set(first) <= set(range(20))
+    feed.set_epoch(1)
+    assert not np.array_equal(np.sort(feed.epoch_indices_), np.sort(first))  # a new draw
+    again = BalancedDataset(X, y, sampler=sampler, batch_size=4, random_state=0)
+    np.testing.assert_array_equal(again.epoch_indices_, first)
+    X_res, y_res, _ = resample_once(_PlainSampler(random_state=7), X, y, None, seed=3)
+    expected = np.sort(np.random.default_rng(7).choice(20, 10, replace=False))  # seed kept
+    np.testing.assert_array_equal(y_res, y[expected])
+    assert sampler.seeds == [] and sampler.random_state is None

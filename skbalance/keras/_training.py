@@ -13,9 +13,8 @@ from collections.abc import Iterator
 
 import keras
 import numpy as np
-from sklearn.base import clone
 
-from skbalance._rows import fit_resample_rows
+from skbalance._rows import fit_resample_rows, fresh_sampler
 
 __all__ = [
     "LOSSES",
@@ -42,9 +41,7 @@ def resample_once(sampler, X: np.ndarray, labels: np.ndarray, sample_weight, *, 
     derives: interpolated between the parents by skbalance's SMOTE family), else through
     ``sample_indices_``, else a ValueError.
     """
-    sampler = clone(sampler) if hasattr(sampler, "get_params") else copy.deepcopy(sampler)
-    if getattr(sampler, "random_state", 0) is None:
-        sampler.set_params(random_state=seed)
+    sampler = fresh_sampler(sampler, seed, keep_given_seed=True)
     # Samplers (imbalanced-learn's among them) take 2-D X: images are flattened for them.
     flat = X.reshape(len(X), -1)
     travelling = [] if sample_weight is None else [("sample_weight", sample_weight)]

@@ -17,7 +17,6 @@ from numbers import Integral
 import keras
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from skbalance._labels import as_label_array, encode_labels
@@ -25,6 +24,7 @@ from skbalance._rows import (
     check_sample_weight,
     check_weighted_rows,
     fit_resample_rows,
+    fresh_sampler,
     n_rows,
     sample_indices,
 )
@@ -369,9 +369,9 @@ class BalancedDataset(keras.utils.PyDataset):
         n_samples = self._codes.size
         if self.sampler is None:
             return np.arange(n_samples, dtype=self._index_dtype), self._codes, None, None, None
-        sampler = clone(self.sampler)
-        if "random_state" in sampler.get_params(deep=False):
-            sampler.set_params(random_state=int(rng.integers(np.iinfo(np.int32).max)))
+        sampler = fresh_sampler(
+            self.sampler, int(rng.integers(np.iinfo(np.int32).max)), keep_given_seed=False
+        )
         source = _row_source(sampler)
         index_method = callable(getattr(sampler, "fit_resample_indices", None))
         rows = None
