@@ -156,3 +156,20 @@ def test_borderline_smote_seeds_only_rows_in_danger_by_exact_neighbours(scale):
             segments = minority[np.array(ends)][None]
             assert not _on_segments(synthetic, minority[row : row + 1], segments).any()
     assert len(danger_rows) > 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_interpolation_between_parents_near_the_dtype_limits_stays_finite(dtype):
+    """Class: ``a + g (b - a)`` overflows to inf when the parents lie beyond +-max/2 on
+    either side of 0, though every point between them is representable. Synthetic rows must
+    be finite and lie on the segment between their parents."""
+    big = np.finfo(dtype).max * 0.9
+    X = np.array([[-big, 1.0], [big, -1.0], [0, 0], [1, 0], [2, 0], [3, 0], [4, 0]], dtype=dtype)
+    y = np.array([1, 1, 0, 0, 0, 0, 0])
+    X_res, y_res = SMOTE(k_neighbors=1, random_state=0).fit_resample(X, y)
+    new = X_res[len(X):]
+    assert len(new) == 3 and X_res.dtype == dtype
+    assert np.isfinite(new).all()
+    # on the segment: the second column is -x/big within rounding, and |x| <= big
+    assert (np.abs(new[:, 0]) <= big).all()
+    np.testing.assert_allclose(new[:, 1], -new[:, 0] / big, atol=1e-5)

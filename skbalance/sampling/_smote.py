@@ -47,9 +47,17 @@ def _interpolate(X, base, neighbour, gaps: np.ndarray):
     for lo in range(0, len(rows), _CHUNK_ROWS):  # chunks: a small temporary, not a copy
         part = slice(lo, lo + _CHUNK_ROWS)
         start = X[base[part]]
-        rows[part] -= start
-        rows[part] *= gaps[part]
-        rows[part] += start
+        end = rows[part].copy() if np.issubdtype(rows.dtype, np.floating) else None
+        with np.errstate(over="ignore", invalid="ignore"):
+            rows[part] -= start
+            rows[part] *= gaps[part]
+            rows[part] += start
+        if end is not None and not np.isfinite(rows[part]).all():
+            # b - a overflows when the parents lie beyond +-max/2 on either side of 0; the
+            # convex form (1 - g) a + g b cannot (each term is at most max(|a|, |b|))
+            bad = ~np.isfinite(rows[part])
+            g = np.broadcast_to(gaps[part], bad.shape)[bad]
+            rows[part][bad] = (1 - g) * start[bad] + g * end[bad]
     return rows
 
 
