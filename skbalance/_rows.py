@@ -108,13 +108,18 @@ def check_sample_weight(sample_weight, n_samples: int, *, dtype=np.float64) -> n
 
 
 def check_weighted_rows(
-    sample_weight: np.ndarray | None, class_weight_of_row: np.ndarray, *, dtype=np.float32
+    sample_weight: np.ndarray | None,
+    class_weight_of_row: np.ndarray,
+    *,
+    dtype=np.float32,
+    training_rows: np.ndarray | None = None,
 ) -> None:
     """Refuse class weights and sample weights whose products, the weights training uses, are
     zero for every row or cannot be held in ``dtype`` (float32 for Keras).
 
     Each argument may be valid alone (some zero sample weights; a class weighted 0; 1e30 and
-    1e10) and still, together, train nothing or overflow to inf.
+    1e10) and still, together, train nothing or overflow to inf. ``training_rows`` (the rows
+    left for training after a validation split) must not all weigh zero either.
     """
     combined = np.asarray(class_weight_of_row, dtype=np.float64)
     if sample_weight is not None:
@@ -124,6 +129,13 @@ def check_weighted_rows(
             "class_weight times sample_weight is zero for every row: each row with a nonzero "
             "sample_weight is in a class whose class_weight is 0 (all weights are zero), so no "
             "row would count in training; give one of those classes a positive weight."
+        )
+    if training_rows is not None and not combined[training_rows].any():
+        raise ValueError(
+            "class_weight times sample_weight is zero for every training row left after the "
+            "validation split (the rows with nonzero weight all went to validation), so no row "
+            "would count in training; give more rows a nonzero weight, or lower "
+            "validation_fraction."
         )
     _cast(combined, dtype, "class_weight times sample_weight is {value} for row {row}")
 

@@ -536,3 +536,28 @@ def test_sample_weight_validator_accepts_exactly_the_valid_weights(values):
     else:
         with pytest.raises(ValueError, match="^sample_weight "):
             check_sample_weight(weight, len(values))
+
+
+def test_weights_that_are_zero_on_every_training_row_after_the_split_are_refused(monkeypatch):
+    """Class: all-zero weights reached after a split - valid on the whole data set, but every
+    row with a nonzero weight went to the validation split, so training learns nothing. Caught
+    before a network is built."""
+    X, y = _data()
+    clf = _clf(validation_fraction=0.25)
+    split_seed = np.random.RandomState(
+        int(np.random.RandomState(0).randint(np.iinfo(np.int32).max))
+    ).randint(np.iinfo(np.int32).max, size=5)[0]
+    codes = (y == "b").astype(int)
+    _, validation = clf._split_validation(codes, int(split_seed), 2)
+    w = np.zeros(N_ROWS)
+    w[validation] = 1.0
+    built = []
+    original = classifier_module.build_network
+    monkeypatch.setattr(
+        classifier_module, "build_network", lambda *a, **k: built.append(1) or original(*a, **k)
+    )
+    with pytest.raises(ValueError, match="zero for every training row left after the validation"):
+        clf.fit(X, y, sample_weight=w)
+    assert built == [] and not hasattr(clf, "classes_")
+    w[0 if 0 not in validation else np.setdiff1d(np.arange(N_ROWS), validation)[0]] = 1.0
+    clf.fit(X, y, sample_weight=w)  # one training row counting is enough

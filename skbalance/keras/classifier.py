@@ -404,9 +404,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             # the one rule of every training path
             sample_weight = check_sample_weight(sample_weight, len(X), dtype=np.float32)
         # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
-        check_weighted_rows(
-            sample_weight, compute_sample_weight(self.class_weight, y=labels, beta=self.beta)
-        )
+        row_class_weight = compute_sample_weight(self.class_weight, y=labels, beta=self.beta)
+        check_weighted_rows(sample_weight, row_class_weight)
         check_loss_instance(self.loss)
         strategy = self._check_distribution_strategy()
 
@@ -417,6 +416,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=5).tolist()
         )
         train_rows, validation_rows = self._split_validation(codes, split_seed, len(classes))
+        if validation_rows is not None:
+            check_weighted_rows(sample_weight, row_class_weight, training_rows=train_rows)
 
         # 3. Build and train a new network, a local object (a warm start copies model_ into it).
         with contextlib.nullcontext() if strategy is None else strategy.scope():
