@@ -15,7 +15,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import clone
 from sklearn.cluster import MiniBatchKMeans
-from sklearn.metrics import pairwise_distances_chunked
 from sklearn.svm import SVC
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
@@ -121,7 +120,7 @@ class SVMSMOTE(_SMOTEBase):
     >>> X = rng.normal(size=(80, 2)); y = (X[:, 0] + 0.3 * X[:, 1] > 0.7).astype(int)
     >>> X_res, y_res = SVMSMOTE(random_state=0).fit_resample(X, y)
     >>> np.bincount(y).tolist(), np.bincount(y_res).tolist(), bool((X_res[:80] == X).all())
-    ([56, 24], [56, 56], True)
+    ([59, 21], [59, 59], True)
     """
 
     _parameter_constraints: dict = {
@@ -271,7 +270,7 @@ class KMeansSMOTE(_SMOTEBase):
         ``n + 1`` neighbours, the row counting as one; an estimator's ``n_neighbors`` counts
         the row itself).
     n_jobs : int, default=None
-        Threads of the neighbour search and of the distance computation.
+        Threads of the neighbour search (``None``: every core).
     kmeans_estimator : None, int or estimator with ``fit`` and ``predict``, default=None
         ``None``: ``MiniBatchKMeans(random_state=random_state)``; an int: that many clusters
         of ``MiniBatchKMeans``; an estimator (``KMeans``, ``MiniBatchKMeans``...) is cloned.
@@ -411,22 +410,26 @@ class KMeansSMOTE(_SMOTEBase):
             if isinstance(self.density_exponent, str)
             else float(self.density_exponent)
         )
-        log_mean = _log_mean_distance(rows, self.n_jobs)
+        log_mean = _log_mean_distance(rows)
         if exponent == 0:  # mean ** 0 is 1, also for a mean of 0
             return -math.log(n)
         return exponent * log_mean - math.log(n)
 
 
-def _log_mean_distance(rows, n_jobs) -> float:
+_TILE = 2048  # rows per side of a distance tile: 32 MB of float64
+
+
+def _log_mean_distance(rows) -> float:
     """Log of the mean Euclidean distance between distinct rows (``-inf`` if all coincide).
 
     Rows are centred (dense) and divided by a power of two near their largest magnitude, so
     the squared distances neither over- nor underflow at any scale and the
-    ``|a|^2 - 2ab + |b|^2`` form scikit-learn uses loses no digits to an offset; the power of
-    two is added back in log space.
+    ``|a|^2 - 2ab + |b|^2`` form (scikit-learn's, in float64) loses no digits to an offset;
+    the power of two is added back in log space. Each pair is computed once (tiles on and
+    above the diagonal), half the work of the full distance matrix, in bounded memory.
     """
     if sparse.issparse(rows):
-        scaled = rows.astype(np.float64)
+        scaled = sparse.csr_matrix(rows, dtype=np.float64)
         magnitude = np.abs(scaled.data).max() if scaled.nnz else 0.0
     else:
         scaled = np.asarray(rows, dtype=np.float64)
@@ -436,16 +439,29 @@ def _log_mean_distance(rows, n_jobs) -> float:
         return -math.inf
     exponent = math.frexp(magnitude)[1]
     scaled = scaled * math.ldexp(1.0, -exponent)
+    if sparse.issparse(scaled):
+        norms = np.asarray(scaled.multiply(scaled).sum(axis=1)).ravel()
+    else:
+        norms = np.einsum("ij,ij->i", scaled, scaled)
     n = rows.shape[0]
-    total = sum(
-        float(chunk.sum())
-        for chunk in pairwise_distances_chunked(
-            scaled, metric="euclidean", n_jobs=n_jobs, reduce_func=lambda d, _: d.sum(axis=1)
-        )
-    )
-    if total == 0:
+    upper = 0.0  # sum over pairs i < j
+    for lo in range(0, n, _TILE):
+        for lo2 in range(lo, n, _TILE):
+            squared = scaled[lo : lo + _TILE] @ scaled[lo2 : lo2 + _TILE].T
+            squared = squared.toarray() if sparse.issparse(squared) else squared
+            squared *= -2.0
+            squared += norms[lo : lo + _TILE, None]
+            squared += norms[None, lo2 : lo2 + _TILE]
+            np.maximum(squared, 0.0, out=squared)
+            np.sqrt(squared, out=squared)
+            if lo2 == lo:  # a diagonal tile: the pairs above its diagonal, once each
+                np.fill_diagonal(squared, 0.0)
+                upper += float(squared.sum()) / 2
+            else:
+                upper += float(squared.sum())
+    if upper == 0:
         return -math.inf
-    return math.log(total / (n * (n - 1))) + exponent * math.log(2.0)
+    return math.log(2 * upper / (n * (n - 1))) + exponent * math.log(2.0)
 
 
 def _sparsity_shares(log_sparsities: list[float]) -> np.ndarray:
