@@ -203,6 +203,17 @@ def test_svmsmote_errors_are_imbalanced_learns_types_and_say_what_to_do():
         SVMSMOTE(out_step=1.5).fit_resample(X, y)
 
 
+@pytest.mark.parametrize("scale", [1e-200, 1e200])
+def test_svmsmote_default_svm_is_exact_at_extreme_scales(scale):
+    """Class: over- or underflow at extreme scales (SVC's squared norms at 1e200 are inf, at
+    1e-200 zero): the rows are the unit-scale rows, scaled."""
+    X, y = two_moons()
+    unit_X, unit_y = SVMSMOTE(random_state=0).fit_resample(X, y)
+    X_res, y_res = SVMSMOTE(random_state=0).fit_resample(X * scale, y)
+    np.testing.assert_array_equal(y_res, unit_y)
+    np.testing.assert_allclose(X_res / scale, unit_X, rtol=1e-12, atol=0)
+
+
 # -- KMeansSMOTE ---------------------------------------------------------------------------
 def test_kmeans_smote_with_one_cluster_is_smote():
     """Class: KMeansSMOTE's single-cluster path drifts from SMOTE (imbalanced-learn's own
@@ -310,6 +321,8 @@ def test_kmeans_smote_errors_are_imbalanced_learns_types_and_say_what_to_do():
         KMeansSMOTE(density_exponent=float("nan")).fit_resample(X, y)
     with pytest.raises(InvalidParameterError, match="kmeans_estimator"):
         KMeansSMOTE(kmeans_estimator=0).fit_resample(X, y)
+    with pytest.raises(ValueError, match="kmeans_estimator must be None, a number of clusters"):
+        KMeansSMOTE(kmeans_estimator=True).fit_resample(X, y)
     with pytest.raises(InvalidParameterError, match="k_neighbors"):
         KMeansSMOTE(k_neighbors="five").fit_resample(X, y)
 

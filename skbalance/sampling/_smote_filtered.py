@@ -79,7 +79,11 @@ class SVMSMOTE(_SMOTEBase):
     * the SVM is fitted once per call (imbalanced-learn refits the same SVM for every
       class), on the caller's labels;
     * the random draws differ (seeds spread evenly, skbalance's generator), so the rows are
-      not imbalanced-learn's rows for the same ``random_state``.
+      not imbalanced-learn's rows for the same ``random_state``;
+    * with the default SVM, data whose largest magnitude lies beyond ``2**100`` or below
+      ``2**-100`` is first multiplied by a power of two (the RBF kernel with
+      ``gamma='scale'`` does not change), so the SVM neither over- nor underflows (at 1e200
+      imbalanced-learn's SVC fails, at 1e-200 it finds other support vectors).
 
     A synthetic row's sample weight lies between its parents' weights: an interpolated row
     gets ``w_a + gap * (w_b - w_a)``; an extrapolated row (safe seed) the seed's own weight.
@@ -168,6 +172,8 @@ class SVMSMOTE(_SMOTEBase):
     def _fit_svm(self, X, codes) -> np.ndarray:
         """Fit the SVM on every row (with the caller's labels); its support vectors, sorted."""
         svm = self.svm_estimator_
+        if self.svm_estimator is None:
+            X = _rescaled_if_extreme(X)
         svm.fit(X, self._classes_seen[codes])
         if not hasattr(svm, "support_"):
             raise UnsuitableDataError(
@@ -234,6 +240,21 @@ class SVMSMOTE(_SMOTEBase):
         if not in_danger.any():
             return 0
         return int(rng.beta(10, 10) * (n_add + 1))
+
+
+def _rescaled_if_extreme(X):
+    """X times a power of two bringing its largest magnitude to ``[1, 2)``, when it lies
+    outside ``[2**-100, 2**100]`` (else X itself).
+
+    For the default ``SVC(kernel='rbf', gamma='scale')`` this changes nothing but rounding
+    (``gamma`` scales with ``1 / var(X)``, so the kernel matrix is the same), while squared
+    norms of data near 1e200 overflow, and near 1e-200 underflow, inside the SVM.
+    """
+    values = X.data if sparse.issparse(X) else X
+    magnitude = float(np.abs(values).max()) if values.size else 0.0
+    if magnitude == 0 or 2.0**-100 <= magnitude <= 2.0**100:
+        return X
+    return X * math.ldexp(1.0, -math.frexp(magnitude)[1])
 
 
 class KMeansSMOTE(_SMOTEBase):
@@ -347,6 +368,11 @@ class KMeansSMOTE(_SMOTEBase):
                 raise ValueError(f"{name} must be 'auto' or a number; got nan.")
         self.nn_k_, self._k = _neighbour_estimator("k_neighbors", self.k_neighbors, self.n_jobs)
         kmeans = self.kmeans_estimator
+        if isinstance(kmeans, bool):  # an Integral to Python, but never a cluster count
+            raise ValueError(
+                "kmeans_estimator must be None, a number of clusters >= 1 or a clustering "
+                f"estimator with fit and predict (such as KMeans); got {kmeans!r}."
+            )
         if kmeans is None or isinstance(kmeans, Integral):
             n_clusters = {} if kmeans is None else {"n_clusters": int(kmeans)}
             self.kmeans_estimator_ = MiniBatchKMeans(random_state=self.random_state, **n_clusters)
