@@ -59,6 +59,17 @@ class SignClusterer(BaseEstimator):
         return (X[:, 0] > 0).astype(int) * 2 + (X[:, 1] > 0).astype(int)
 
 
+class MajoritySupport(BaseEstimator):
+    """A "SVM" whose support vectors are all of class 0."""
+
+    def fit(self, X, y):
+        self.support_ = np.flatnonzero(y == 0)[:5]
+        return self
+
+    def predict(self, X):
+        return np.zeros(X.shape[0], dtype=int)
+
+
 def on_segments(new, starts, ends, tol=1e-9):
     """For each new row, every ``(i, gap)`` with ``new == starts[i] + gap*(ends[i]-starts[i])``."""
     d = ends - starts
@@ -193,6 +204,8 @@ def test_svmsmote_errors_are_imbalanced_learns_types_and_say_what_to_do():
     with pytest.raises(ValueError, match="class 1 has 4 support vector.*not adapted"):
         SVMSMOTE(k_neighbors=2, m_neighbors=3, random_state=0).fit_resample(X, y)
     y[y == 1] = [1, 1, 1, 0]
+    with pytest.raises(ValueError, match="no support vector of class 1, .* not adapted"):
+        SVMSMOTE(k_neighbors=2, svm_estimator=MajoritySupport()).fit_resample(X, y)
     with pytest.raises(ValueError, match="m_neighbors=60 needs at least 61 rows; X has 60"):
         SVMSMOTE(k_neighbors=2, m_neighbors=60).fit_resample(X, y)
     with pytest.raises(ValueError, match=r"k_neighbors \+ 1 = 6 rows .* class 1 has 3"):

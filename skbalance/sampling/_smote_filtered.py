@@ -196,6 +196,13 @@ class SVMSMOTE(_SMOTEBase):
                 support = self._fit_svm(X, codes)
             rows = groups[code]
             seeds = support[codes[support] == code]
+            if len(seeds) == 0:
+                label = self._classes_seen.tolist()[code]
+                raise UnsuitableDataError(
+                    f"The SVM has no support vector of class {label!r}, so no row can seed its "
+                    "new rows: SVM-SMOTE is not adapted to your dataset. Try another SMOTE "
+                    "variant."
+                )
             near = nearest(self.nn_m_, X, m, query=X[seeds], query_index=seeds)
             n_other = np.count_nonzero(codes[near] != code, axis=1)
             not_noise = n_other < m
