@@ -6,7 +6,8 @@ ratios (imbalanced-learn / skbalance: above 1 means skbalance is faster or small
 
 Cases (the issue's goals): random under- and over-sampling on 1,000,000 x 20 with a 1%
 minority (goal: at least as fast), SMOTE on 300,000 x 20 with a 20% minority (goal: at least
-2x faster); peak memory no higher.
+2x faster); peak memory no higher. SVMSMOTE (5,000 x 20) and KMeansSMOTE (100,000 x 20), 20%
+minority: goal at least as fast.
 
     python benchmarks/bench_resamplers.py                 # 3 repeats, a few minutes
     python benchmarks/bench_resamplers.py --repeats 5 --cases smote
@@ -29,6 +30,10 @@ CASES = {
     "random_under": ("RandomUnderSampler", 1_000_000, 20, 0.01),
     "random_over": ("RandomOverSampler", 1_000_000, 20, 0.01),
     "smote": ("SMOTE", 300_000, 20, 0.20),
+    # the SVC fit (the same scikit-learn SVC on both sides) is most of SVMSMOTE's time
+    "svm_smote": ("SVMSMOTE", 5_000, 20, 0.20),
+    # the mean distance between a cluster's minority rows is most of KMeansSMOTE's time
+    "kmeans_smote": ("KMeansSMOTE", 100_000, 20, 0.20),
 }
 
 

@@ -14,6 +14,7 @@ from ._combine import SMOTEENN, SMOTETomek
 from ._nearest import ExactNearestNeighbors
 from ._random import RandomOverSampler, RandomUnderSampler
 from ._smote import ADASYN, SMOTE, BorderlineSMOTE
+from ._smote_filtered import SVMSMOTE, KMeansSMOTE
 
 __all__ = [
     "ADASYN",
@@ -21,10 +22,12 @@ __all__ = [
     "BorderlineSMOTE",
     "EditedNearestNeighbours",
     "ExactNearestNeighbors",
+    "KMeansSMOTE",
     "RandomOverSampler",
     "RandomUnderSampler",
     "SMOTE",
     "SMOTEENN",
     "SMOTETomek",
+    "SVMSMOTE",
     "TomekLinks",
 ]

@@ -422,5 +422,7 @@ def assemble_weight(weight: np.ndarray, plan) -> np.ndarray:
         return kept
     start = weight[plan.parent_a].astype(np.float64)
     end = weight[plan.parent_b].astype(np.float64)
-    synthetic = start + plan.gaps * (end - start)
+    # a row extrapolated beyond its parents (SVMSMOTE's safe rows, gap < 0) keeps its
+    # nearer parent's weight: a weight outside the parents' range could turn negative
+    synthetic = start + np.clip(plan.gaps, 0.0, 1.0) * (end - start)
     return np.concatenate([kept.astype(np.float64), synthetic])

@@ -82,17 +82,22 @@ class _SMOTEBase(BaseResampler):
     _sampling_type = "over-sampling"
     _needs_distances = True
 
-    def _synthesise(self, X, rows, n_add, base_positions, neighbours, code, rng, halve=None):
+    def _synthesise(
+        self, X, rows, n_add, base_positions, neighbours, code, rng, halve=None, step=1.0
+    ):
         """``n_add`` rows from ``base_positions`` (spread evenly) to random neighbours.
 
         ``rows`` maps positions to input rows; ``neighbours[i]`` are input-row indices of the
-        neighbours of ``rows[base_positions[i]]``.
+        neighbours of ``rows[base_positions[i]]``. Gaps are uniform on ``[0, step)``; a
+        negative ``step`` extrapolates away from the neighbour (SVMSMOTE's safe rows).
         """
         pick = base_positions[spread_draws(len(base_positions), n_add, rng)]
         which = rng.integers(0, neighbours.shape[1], size=n_add)
         chosen = np.searchsorted(base_positions, pick)
         start, end = rows[pick], neighbours[chosen, which]
         gaps = rng.random(n_add)
+        if step != 1.0:
+            gaps *= step
         if halve is not None:
             gaps[halve[end]] *= 0.5
         new = _interpolate(X, start, end, gaps)
