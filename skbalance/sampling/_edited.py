@@ -176,7 +176,7 @@ class AllKNN(_RepeatedEditing):
     >>> from skbalance.sampling import AllKNN
     >>> X = np.array([[0.0], [0.1], [0.2], [0.3], [0.4], [5.0], [5.1], [5.2], [5.3], [5.4]])
     >>> y = np.array([0, 1, 0, 0, 0, 1, 1, 1, 1, 0])
-    >>> AllKNN(n_neighbors=2).fit_resample_indices(X, y).tolist()  # drops the 0 among the 1s
+    >>> AllKNN(n_neighbors=2).fit_resample_indices(X, y).tolist()  # as imbalanced-learn
     [0, 2, 3, 4, 5, 6, 7, 8, 9]
     """
 
