@@ -218,7 +218,7 @@ class NearMiss(BaseResampler):
                 f"than the {n_keep} asked for: all {len(candidates)} are kept, so the classes "
                 "are not balanced. Increase n_neighbors_ver3 to keep more.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         # the largest scores first, ties in input order (as a stable reverse sort)
         return candidates[np.argsort(-score, kind="stable")[:n_keep]]
