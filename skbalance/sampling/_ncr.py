@@ -131,20 +131,21 @@ class NeighbourhoodCleaningRule(BaseResampler):
             )
         else:
             self.edited_nearest_neighbours_ = clone(self.edited_nearest_neighbours)
-        bar = counts.min() * self.threshold_cleaning
-        self._clean_codes = np.array(
-            [code for code in sorted(targets) if counts[code] > bar], dtype=np.intp
-        )
-        self.classes_to_clean_ = np.asarray(classes)[self._clean_codes].tolist()
 
     def _fit_resample(self, X, codes, targets, random_state):
+        counts = np.bincount(codes, minlength=len(self._classes_seen))
+        # listed in the order the classes first appear in y, as imbalanced-learn lists them
+        _, first_seen = np.unique(codes, return_index=True)
+        bar = counts.min() * self.threshold_cleaning
+        clean_codes = [c for c in np.argsort(first_seen) if c in targets and counts[c] > bar]
+        self.classes_to_clean_ = np.asarray(self._classes_seen)[clean_codes].tolist()
         keep = np.zeros(len(codes), dtype=bool)
         keep[self._edited_rows(X, codes, random_state)] = True
 
-        minority_rows = np.flatnonzero(codes == minority_code(codes, np.bincount(codes)))
+        minority_rows = np.flatnonzero(codes == minority_code(codes, counts))
         misclassified, neighbours = self._vote(X, codes, minority_rows)
         around = np.unique(neighbours[misclassified])
-        keep[around[np.isin(codes[around], self._clean_codes)]] = False
+        keep[around[np.isin(codes[around], clean_codes)]] = False
         return ResamplePlan(np.flatnonzero(keep))
 
     def _edited_rows(self, X, codes, random_state) -> np.ndarray:
