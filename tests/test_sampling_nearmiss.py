@@ -186,3 +186,18 @@ def test_bad_parameters_fail_before_any_work_and_leave_the_sampler_as_it_was(
     assert {k: v for k, v in after.items() if k not in params} == {
         k: v for k, v in before.items() if k not in params
     }
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_scores_computed_in_chunks_compare_across_chunks(version, monkeypatch):
+    """Class: chunked scoring where each chunk picks its own scale (or drops rows at chunk
+    edges), making scores of different chunks incomparable at extreme scales."""
+    import skbalance.sampling._nearmiss as nearmiss
+
+    monkeypatch.setattr(nearmiss, "_DISTANCE_VALUES", 40)  # a few rows per chunk
+    X, y = _data(7)
+    X[np.flatnonzero(y == 0)[::3]] *= 8  # the chunks' own largest values differ
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        got = NearMiss(version=version).fit_resample_indices(X * 1e250, y)
+    np.testing.assert_array_equal(got, _brute_force(X, y, version))

@@ -44,14 +44,16 @@ def _common_scale(*matrices) -> int:
     return _shift_to_unit(largest)
 
 
-def _distances_to(reference: np.ndarray, query: np.ndarray, indices: np.ndarray | None):
+def _distances_to(reference, query, indices: np.ndarray | None, shift: int | None = None):
     """Float64 Euclidean distances of each query row to ``reference[indices[i]]`` (or to every
     reference row when ``indices`` is None), in query chunks of bounded memory.
 
-    Data beyond ``2**+-200`` are first scaled by a power of two (exact), so squares neither
-    over- nor underflow; distances then come out in that scale, which only ranks need.
+    Data beyond ``2**+-200`` are first scaled by ``2**shift`` (exact; by default the power of
+    two that brings them to ``[1, 2)``), so squares neither over- nor underflow; distances
+    then come out in that scale, which only ranks need.
     """
-    shift = _common_scale(reference, query)
+    if shift is None:
+        shift = _common_scale(reference, query)
     width = reference.shape[0] if indices is None else indices.shape[1]
     out = np.empty((query.shape[0], width), dtype=np.float64)
     step = max(1, _DISTANCE_VALUES // max(1, width * reference.shape[1]))
@@ -228,10 +230,16 @@ class NearMiss(BaseResampler):
         n_min = X_minority.shape[0]
         if type(self.nn_) is not ExactNearestNeighbors:
             return neighbour_distances(self.nn_, X_minority, X_class, n_min)[:, -k:].sum(axis=1)
-        distances = _distances_to(_dense(X_minority), _dense(X_class), None)
-        farthest = np.partition(distances, n_min - k, axis=1)[:, n_min - k :]
-        # summed nearest first, as imbalanced-learn sums its sorted distances
-        return np.sort(farthest, axis=1).sum(axis=1)
+        X_minority, X_class = _dense(X_minority), _dense(X_class)
+        shift = _common_scale(X_minority, X_class)  # one scale: scores of all chunks compare
+        score = np.empty(X_class.shape[0])
+        step = max(1, _DISTANCE_VALUES // n_min)  # never the whole distance matrix at once
+        for lo in range(0, X_class.shape[0], step):
+            distances = _distances_to(X_minority, X_class[lo : lo + step], None, shift)
+            farthest = np.partition(distances, n_min - k, axis=1)[:, n_min - k :]
+            # summed nearest first, as imbalanced-learn sums its sorted distances
+            score[lo : lo + step] = np.sort(farthest, axis=1).sum(axis=1)
+        return score
 
     def _nearest_in_class(self, X_class, X_minority, k3) -> np.ndarray:
         """Version 3's pre-selection: each minority row's ``k3`` nearest rows of the class."""
