@@ -201,3 +201,15 @@ def test_scores_computed_in_chunks_compare_across_chunks(version, monkeypatch):
         warnings.simplefilter("ignore", UserWarning)
         got = NearMiss(version=version).fit_resample_indices(X * 1e250, y)
     np.testing.assert_array_equal(got, _brute_force(X, y, version))
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("offset", [1e6, 1e9])
+def test_a_large_common_offset_changes_nothing(version, offset):
+    """Class: float64 cancellation in |a|^2 + |b|^2 - 2 a.b when the data sit far from the
+    origin (unscaled columns such as incomes): distances of order 1 beside norms of 1e9."""
+    X, y = _data(8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        got = NearMiss(version=version).fit_resample_indices(X + offset, y)
+    np.testing.assert_array_equal(got, _brute_force(X, y, version))

@@ -232,13 +232,23 @@ class NearMiss(BaseResampler):
             return neighbour_distances(self.nn_, X_minority, X_class, n_min)[:, -k:].sum(axis=1)
         X_minority, X_class = _dense(X_minority), _dense(X_class)
         shift = _common_scale(X_minority, X_class)  # one scale: scores of all chunks compare
+        # Which k minority rows are farthest is found with one matrix product per chunk, on
+        # data centred on the minority's mean: the farthest distance from any row is at least
+        # its distance to that mean, so the float64 error of |a|^2 + |b|^2 - 2 a.b is tiny
+        # beside the distances that matter. The chosen distances are then computed exactly.
+        minority = np.ldexp(X_minority.astype(np.float64), shift)
+        centre = minority.mean(axis=0)
+        minority -= centre
+        minority_norms = np.einsum("ij,ij->i", minority, minority)
         score = np.empty(X_class.shape[0])
         step = max(1, _DISTANCE_VALUES // n_min)  # never the whole distance matrix at once
         for lo in range(0, X_class.shape[0], step):
-            distances = _distances_to(X_minority, X_class[lo : lo + step], None, shift)
-            farthest = np.partition(distances, n_min - k, axis=1)[:, n_min - k :]
+            rows = np.ldexp(X_class[lo : lo + step].astype(np.float64), shift) - centre
+            squared = minority_norms - 2.0 * (rows @ minority.T)  # + |row|^2: same per row
+            farthest = np.argpartition(squared, n_min - k, axis=1)[:, n_min - k :]
+            distances = _distances_to(X_minority, X_class[lo : lo + step], farthest, shift)
             # summed nearest first, as imbalanced-learn sums its sorted distances
-            score[lo : lo + step] = np.sort(farthest, axis=1).sum(axis=1)
+            score[lo : lo + step] = np.sort(distances, axis=1).sum(axis=1)
         return score
 
     def _nearest_in_class(self, X_class, X_minority, k3) -> np.ndarray:
