@@ -166,6 +166,11 @@ class FunctionSampler(BaseResampler):
                 "(accept_sparse=False). Use X.toarray() to convert to a dense array."
             )
         check_classification_targets(data.labels)
+        if len(data.classes) < 2:  # imbalanced-learn's FunctionSampler refuses it too
+            raise ValueError(
+                "FunctionSampler needs at least 2 classes in y; y has only one class: "
+                f"{data.classes.tolist()}. Pass validate=False to resample any y."
+            )
         return data
 
     def _take(self, data, X, y, weight, rows: np.ndarray):
