@@ -6,8 +6,10 @@ ratios (imbalanced-learn / skbalance: above 1 means skbalance is faster or small
 
 Cases (the issue's goals): random under- and over-sampling on 1,000,000 x 20 with a 1%
 minority (goal: at least as fast), SMOTE on 300,000 x 20 with a 20% minority (goal: at least
-2x faster); peak memory no higher. SVMSMOTE (5,000 x 20) and KMeansSMOTE (100,000 x 20), 20%
-minority: goal at least as fast.
+2x faster); SVMSMOTE (5,000 x 20) and KMeansSMOTE (100,000 x 20), 20% minority (goal: at
+least as fast); NearMiss (each version), RepeatedEditedNearestNeighbours, AllKNN and
+NeighbourhoodCleaningRule on 20,000-50,000 x 20 (goal: at most 0.5x imbalanced-learn's time);
+peak memory no higher.
 
     python benchmarks/bench_resamplers.py                 # 3 repeats, a few minutes
     python benchmarks/bench_resamplers.py --repeats 5 --cases smote
@@ -34,6 +36,14 @@ CASES = {
     "svm_smote": ("SVMSMOTE", 5_000, 20, 0.20),
     # the mean distance between a cluster's minority rows is most of KMeansSMOTE's time
     "kmeans_smote": ("KMeansSMOTE", 100_000, 20, 0.20),
+    # neighbour-based under-samplers (goal: at most 0.5x imbalanced-learn's time); a fifth
+    # entry gives the sampler's parameters (default: random_state=0)
+    "nearmiss1": ("NearMiss", 50_000, 20, 0.10, {"version": 1}),
+    "nearmiss2": ("NearMiss", 20_000, 20, 0.05, {"version": 2}),
+    "nearmiss3": ("NearMiss", 50_000, 20, 0.10, {"version": 3}),
+    "renn": ("RepeatedEditedNearestNeighbours", 50_000, 20, 0.20, {}),
+    "allknn": ("AllKNN", 50_000, 20, 0.20, {}),
+    "ncr": ("NeighbourhoodCleaningRule", 50_000, 20, 0.20, {}),
 }
 
 
@@ -55,12 +65,12 @@ def worker(side: str, case: str, scale: float) -> dict:
         library = imblearn.over_sampling
         if not hasattr(library, CASES[case][0]):
             library = imblearn.under_sampling
-    name, n_rows, n_features, minority = CASES[case]
+    name, n_rows, n_features, minority, *params = CASES[case]
     n_rows = int(n_rows * scale)
     rng = np.random.default_rng(0)
     y = (rng.random(n_rows) < minority).astype(np.int64)
     X = rng.standard_normal((n_rows, n_features)) + y[:, None] * 0.5
-    sampler = getattr(library, name)(random_state=0)
+    sampler = getattr(library, name)(**(params[0] if params else {"random_state": 0}))
 
     baseline, peak, done = _rss_bytes(), [0], threading.Event()
 
@@ -114,7 +124,7 @@ def main() -> None:
         t_theirs = statistics.median(r["seconds"] for r in theirs)
         m_ours = statistics.median(r["peak_mb"] for r in ours)
         m_theirs = statistics.median(r["peak_mb"] for r in theirs)
-        _, n_rows, n_features, _ = CASES[case]
+        _, n_rows, n_features, *_ = CASES[case]
         print(
             f"| {case} | {int(n_rows * args.scale):,} x {n_features} | {t_ours:.3f} "
             f"| {t_theirs:.3f} | {t_theirs / t_ours:.2f}x | {m_ours:.0f} | {m_theirs:.0f} "

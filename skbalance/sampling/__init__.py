@@ -1,30 +1,41 @@
 """Resamplers with imbalanced-learn's API: ``fit_resample(X, y[, sample_weight=...])``.
 
 Over-samplers (:class:`RandomOverSampler`, :class:`SMOTE`, :class:`BorderlineSMOTE`,
-:class:`ADASYN`), under-samplers (:class:`RandomUnderSampler`), cleaning samplers
-(:class:`TomekLinks`, :class:`EditedNearestNeighbours`) and their combinations
-(:class:`SMOTETomek`, :class:`SMOTEENN`). They accept ndarrays of any rank >= 2 (images,
-sequences), scipy sparse matrices and pandas objects, and return the same container types.
-Importing this package never imports TensorFlow or imbalanced-learn.
+:class:`ADASYN`), under-samplers (:class:`RandomUnderSampler`, :class:`NearMiss`), cleaning
+samplers (:class:`TomekLinks`, :class:`EditedNearestNeighbours`,
+:class:`RepeatedEditedNearestNeighbours`, :class:`AllKNN`,
+:class:`NeighbourhoodCleaningRule`), combinations (:class:`SMOTETomek`, :class:`SMOTEENN`)
+and :class:`FunctionSampler` (any function as a sampler). They accept ndarrays of any rank
+>= 2 (images, sequences), scipy sparse matrices and pandas objects, and return the same
+container types. Importing this package never imports TensorFlow or imbalanced-learn.
 """
 
 from ._base import BaseResampler
 from ._cleaning import EditedNearestNeighbours, TomekLinks
 from ._combine import SMOTEENN, SMOTETomek
+from ._edited import AllKNN, RepeatedEditedNearestNeighbours
+from ._function import FunctionSampler
+from ._ncr import NeighbourhoodCleaningRule
 from ._nearest import ExactNearestNeighbors
+from ._nearmiss import NearMiss
 from ._random import RandomOverSampler, RandomUnderSampler
 from ._smote import ADASYN, SMOTE, BorderlineSMOTE
 from ._smote_filtered import SVMSMOTE, KMeansSMOTE
 
 __all__ = [
     "ADASYN",
+    "AllKNN",
     "BaseResampler",
     "BorderlineSMOTE",
     "EditedNearestNeighbours",
     "ExactNearestNeighbors",
     "KMeansSMOTE",
+    "FunctionSampler",
+    "NearMiss",
+    "NeighbourhoodCleaningRule",
     "RandomOverSampler",
     "RandomUnderSampler",
+    "RepeatedEditedNearestNeighbours",
     "SMOTE",
     "SMOTEENN",
     "SMOTETomek",
