@@ -365,10 +365,15 @@ def kneighbors(
         # one thread: BLAS keeps the threads the user allows it (nothing is changed)
         for start in starts:
             run(start)
-    else:
-        # one BLAS thread per worker: BLAS's own threads on top of ours would oversubscribe
-        with single_threaded_blas(), ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, starts))
+        return result
+    # one BLAS thread per worker: BLAS's own threads on top of ours would oversubscribe
+    with single_threaded_blas() as blas_single:
+        if blas_single:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(run, starts))
+        else:  # BLAS would not go single-threaded: its threads do the parallel work
+            for start in starts:
+                run(start)
     return result
 
 

@@ -24,10 +24,12 @@ those libraries report), and ``OMP_NUM_THREADS`` itself when it is set.
 threads; BLAS's own threads on top of several workers would oversubscribe the cores (and
 OpenBLAS serialises concurrent threaded calls). So while a search runs on more than one worker
 thread and BLAS is allowed more than one thread, BLAS is held to one thread. BLAS thread
-counts are process-wide (no BLAS offers a per-thread setting), so the hold is reference-counted
-across concurrent searches: the first one in saves the user's limits, the last one out puts
-exactly those back, and nothing is changed when the search runs on one thread or BLAS is
-already single-threaded.
+counts are process-wide (no BLAS offers a per-thread setting): the search that sets the hold
+restores exactly the user's limits when it ends, from its own thread; a search running
+meanwhile changes nothing; nothing is changed when the search runs on one thread or BLAS is
+already single-threaded; and where BLAS refuses the change (OpenBLAS ignores thread counts
+set from a non-main thread once the main thread has set one) the search runs on one thread
+rather than oversubscribe.
 """
 
 from __future__ import annotations
@@ -60,15 +62,14 @@ def _controller():
 
 
 _hold_lock = threading.Lock()
-_hold_count = 0
-_hold_limiter = None  # threadpoolctl limiter that restores the user's BLAS limits
-_held_blas_limit: int | None = None  # the user's BLAS limit while we hold BLAS at 1
+_holder: int | None = None  # the thread that holds BLAS at one thread, if any
+_held_blas_limit: int | None = None  # the user's BLAS limit while it is held
 
 
 def _blas_limit() -> int | None:
     """The smallest thread limit of the loaded BLAS libraries (the user's, not our hold)."""
     with _hold_lock:
-        if _hold_count:
+        if _holder is not None:
             return _held_blas_limit
     limits = [lib.num_threads for lib in _controller().select(user_api="blas").lib_controllers]
     return min(limits) if limits else None
@@ -137,24 +138,33 @@ def effective_n_threads(n_jobs: int | None) -> int:
 
 @contextmanager
 def single_threaded_blas():
-    """Hold every loaded BLAS library to one thread while the block runs (see the module
-    docstring); concurrent holders share one hold, and the last one out restores the user's
-    limits exactly."""
-    global _hold_count, _hold_limiter, _held_blas_limit
+    """Hold every loaded BLAS library to one thread while the block runs; yields whether
+    BLAS does run single-threaded in the block.
+
+    One search at a time holds BLAS, and it restores the user's limits itself, from the
+    thread that set them: OpenBLAS ignores a thread count set from another thread once the
+    main thread has set one, so a restore from another thread could leave BLAS at one
+    thread for good. A search that enters while another holds BLAS sets and restores
+    nothing; one whose hold did not take (``False``) should not start worker threads.
+    """
+    global _holder, _held_blas_limit
     with _hold_lock:
-        if _hold_count == 0:
-            blas = _controller().select(user_api="blas")
-            limits = [lib.num_threads for lib in blas.lib_controllers]
-            _held_blas_limit = min(limits) if limits else None
-            if any(limit > 1 for limit in limits):
-                _hold_limiter = blas.limit(limits=1)
-        _hold_count += 1
+        mine = _holder is None
+        if mine:
+            _holder = threading.get_ident()
+    blas = _controller().select(user_api="blas").lib_controllers
+    limiter = None
     try:
-        yield
+        if mine:
+            limits = [lib.num_threads for lib in blas]
+            with _hold_lock:
+                _held_blas_limit = min(limits) if limits else None
+            if any(limit > 1 for limit in limits):
+                limiter = _controller().select(user_api="blas").limit(limits=1)
+        yield all(lib.num_threads == 1 for lib in blas)
     finally:
-        with _hold_lock:
-            _hold_count -= 1
-            if _hold_count == 0:
-                if _hold_limiter is not None:
-                    _hold_limiter.restore_original_limits()
-                _hold_limiter = _held_blas_limit = None
+        if limiter is not None:
+            limiter.restore_original_limits()
+        if mine:
+            with _hold_lock:
+                _holder = _held_blas_limit = None
