@@ -369,7 +369,10 @@ def test_random_samplers_accept_nan_and_strings():
         ),
         (BorderlineSMOTE(kind="borderline-3"), "The 'kind' parameter of BorderlineSMOTE must"),
         (EditedNearestNeighbours(kind_sel="any"), "The 'kind_sel' parameter of Edited"),
-        (RandomOverSampler(shrinkage={1: -1.0}), "shrinkage for class 1 must be a finite number"),
+        (
+            RandomOverSampler(shrinkage={1: -1.0}),
+            "The shrinkage factor needs to be >= 0 \\(a finite number\\). Got -1.0 for class 1.",
+        ),
     ],
 )
 def test_bad_parameters_are_clear_value_errors(sampler, message):

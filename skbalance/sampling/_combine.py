@@ -70,12 +70,19 @@ class _SMOTEThenClean(BaseResampler):
         self.sampling_strategy_ = strategy  # what the over-sampling step adds
         return targets
 
-    def _plan(self, data):
-        self._plan_checks(data)
-        smote = self._make_smote()
-        seed = smote.random_state if smote.random_state is not None else self.random_state
+    def _validate_estimator(self) -> None:
+        """Set ``smote_`` and the cleaner (``tomek_``/``enn_``), unfitted: the components a
+        fit will use (imbalanced-learn's method of the same name, which its tests call)."""
+        self.smote_ = self._make_smote()
         cleaner = getattr(self, self._cleaner_param)
         cleaner = self._default_cleaner() if cleaner is None else clone(cleaner)
+        setattr(self, self._cleaner_param + "_", cleaner)
+
+    def _plan(self, data):
+        self._plan_checks(data)
+        self._validate_estimator()
+        smote, cleaner = self.smote_, getattr(self, self._cleaner_param + "_")
+        seed = smote.random_state if smote.random_state is not None else self.random_state
         X, codes = data.matrix, data.codes
         grown = smote._run_on_arrays(X, data.classes, codes, check_random_state(seed))
         if grown.n_new:
@@ -84,8 +91,6 @@ class _SMOTEThenClean(BaseResampler):
             codes = np.concatenate([codes, grown.new_codes])
         # the cleaners draw nothing at random: any state will do
         cleaned = cleaner._run_on_arrays(X, data.classes, codes, check_random_state(0))
-        self.smote_ = smote
-        setattr(self, self._cleaner_param + "_", cleaner)
         self.sampling_strategy_ = smote.sampling_strategy_
         return grown.then(cleaned.indices)
 

@@ -197,9 +197,11 @@ class RandomOverSampler(BaseResampler):
             missing = [labels[c] for c in targets if labels[c] not in self.shrinkage]
             unknown = [key for key in self.shrinkage if key not in lookup]
             if missing or unknown:
+                # imbalanced-learn's wording first: code written for it matches on it
                 raise ValueError(
-                    "shrinkage as a dict needs one factor per over-sampled class and no other "
-                    f"keys; missing {missing}, unknown {unknown}; classes are {classes.tolist()}."
+                    "`shrinkage` should contain a shrinkage factor for each class that will be "
+                    f"resampled, and no other keys. The missing classes are: {missing}; "
+                    f"unknown keys: {unknown}; the classes are {classes.tolist()}."
                 )
             factors = {labels[c]: self.shrinkage[labels[c]] for c in targets}
         else:
@@ -211,7 +213,8 @@ class RandomOverSampler(BaseResampler):
                 or not 0 <= factor < np.inf  # inf would turn every copy into inf
             ):
                 raise ValueError(
-                    f"shrinkage for class {label!r} must be a finite number >= 0; got {factor!r}."
+                    "The shrinkage factor needs to be >= 0 (a finite number). Got "
+                    f"{factor!r} for class {label!r}."
                 )
         self.shrinkage_ = factors
 
