@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 import pytest
-from joblib import Parallel, delayed, parallel_config
+from joblib import Parallel, cpu_count, delayed, parallel_config
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import skbalance.sampling._neighbors as neighbors_module
@@ -99,8 +99,15 @@ def test_joblib_contexts_and_workers():
         delayed(effective_n_threads)(None) for _ in range(2)
     )
     assert in_threads == [1, 1]
-    # loky workers start with their share of the cores as their OpenMP/BLAS limit
-    share = max(1, usable_threads() // 2)
+
+
+@pytest.mark.slow
+def test_loky_workers_use_their_share_of_the_cores():
+    """Class: oversubscription inside ``GridSearchCV(n_jobs=-1)``'s process workers.
+
+    loky workers start with their share of the cores as their OpenMP/BLAS limit (a few
+    seconds: the workers import the library)."""
+    share = int(os.environ.get("OMP_NUM_THREADS", max(1, cpu_count() // 2)))  # loky's rule
     in_processes = Parallel(n_jobs=2, backend="loky")(
         delayed(effective_n_threads)(None) for _ in range(2)
     )
