@@ -277,6 +277,21 @@ def test_bad_parameters_are_refused_before_any_work(cls, params, message, method
     assert vars(sampler) == before
 
 
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        RandomUnderSampler(replacement=1.5),
+        RandomOverSampler(method="?"),
+        TomekLinks(n_jobs=0),
+        EditedNearestNeighbours(n_neighbors=0),
+    ],
+)
+def test_fit_resample_indices_validates_parameters_first_too(sampler):
+    """Class: one input, two rules (the index-only call skipping parameter validation)."""
+    with pytest.raises(InvalidParameterError, match=f"parameter of {type(sampler).__name__}"):
+        sampler.fit_resample_indices(None, None)
+
+
 def test_an_estimator_that_only_counts_the_row_itself_is_refused():
     """Class: an estimator with n_neighbors=1 (the row alone, no neighbour), which
     imbalanced-learn turns into an empty neighbour list and an obscure error later."""
