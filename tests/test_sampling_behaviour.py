@@ -357,11 +357,22 @@ def test_random_samplers_accept_nan_and_strings():
         (RandomOverSampler(sampling_strategy={9: 100}), "class 9, which is not present"),
         (RandomOverSampler(sampling_strategy=0.1), "increase the ratio"),
         (TomekLinks(sampling_strategy={0: 3}), "dict is not supported by cleaning"),
-        (RandomOverSampler(method="smote"), "Unknown method 'smote'"),
-        (SMOTE(k_neighbors=0), "k_neighbors must be an integer >= 1"),
-        (BorderlineSMOTE(kind="borderline-3"), "Unknown kind"),
-        (EditedNearestNeighbours(kind_sel="any"), "Unknown kind_sel"),
-        (RandomOverSampler(shrinkage=-1.0), "shrinkage for class 1 must be a finite number >= 0"),
+        (
+            RandomOverSampler(method="smote"),
+            "The 'method' parameter of RandomOverSampler must be a str among "
+            "{'[a-z]+', '[a-z]+'}. Got 'smote' instead.",
+        ),
+        (
+            SMOTE(k_neighbors=0),
+            "The 'k_neighbors' parameter of SMOTE must be an int in the range \\[1, inf\\) or "
+            "an object implementing 'fit' and 'kneighbors'. Got 0 instead.",
+        ),
+        (BorderlineSMOTE(kind="borderline-3"), "The 'kind' parameter of BorderlineSMOTE must"),
+        (EditedNearestNeighbours(kind_sel="any"), "The 'kind_sel' parameter of Edited"),
+        (
+            RandomOverSampler(shrinkage={1: -1.0}),
+            "The shrinkage factor needs to be >= 0 \\(a finite number\\). Got -1.0 for class 1.",
+        ),
     ],
 )
 def test_bad_parameters_are_clear_value_errors(sampler, message):

@@ -222,7 +222,6 @@ SPARSE_SAMPLERS = {
     **{name: make for name, make in RANDOM_SELECTORS.items()},
     **DISTANCE_SELECTORS,
 }
-del SPARSE_SAMPLERS["RandomOverSampler(shrinkage)"]  # refuses sparse X (noise fills zeros)
 
 
 @pytest.mark.parametrize("dtype", ["int64", "uint8", "bool", "float32", "float64"])

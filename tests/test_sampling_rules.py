@@ -116,10 +116,12 @@ def test_conflicting_or_foreign_components_are_refused(combined, param, cleaner)
     with pytest.raises(ValueError, match="got both smote=SMOTE\\(\\) and sampling_strategy=0.5"):
         sampler.fit_resample(X, y)
     assert not hasattr(sampler, "sampling_strategy_")
-    with pytest.raises(TypeError, match="smote=...\\) must be a skbalance SMOTE"):
+    name = combined.__name__
+    with pytest.raises(TypeError, match=f"The 'smote' parameter of {name} must be an instance"):
         combined(smote=RandomOverSampler()).fit_resample(X, y)
     wrong_cleaner = EditedNearestNeighbours() if cleaner is TomekLinks else TomekLinks()
-    with pytest.raises(TypeError, match=f"{param}=...\\) must be a skbalance {cleaner.__name__}"):
+    expected = f"The '{param}' parameter of {name} must be an instance of .*{cleaner.__name__}"
+    with pytest.raises(TypeError, match=expected):
         combined(**{param: wrong_cleaner}).fit_resample(X, y)
 
 
@@ -312,12 +314,21 @@ def test_noise_keeps_its_relative_size_at_extreme_scales(scale, dtype):
     np.testing.assert_allclose((noise / scale).std(axis=0), expected, rtol=0.1)
 
 
-@pytest.mark.parametrize("factor", [np.inf, np.nan, -0.5, "1", True])
+@pytest.mark.parametrize("factor", [np.inf, np.nan, -0.5, "1"])
 def test_shrinkage_must_be_a_finite_number(factor):
     """Class: a parameter accepted that makes every output row inf or NaN."""
     X, y = overlapping()
-    with pytest.raises(ValueError, match="shrinkage for class 1 must be a finite number >= 0"):
+    with pytest.raises(
+        ValueError,
+        match="The 'shrinkage' parameter of RandomOverSampler must be a float in "
+        "the range \\[0.0, inf\\), an instance of 'dict' or None",
+    ):
         RandomOverSampler(shrinkage=factor).fit_resample(X, y)
+    # a factor per class (in a dict), or a bool, meets the same rule
+    for shrinkage in ({1: factor}, True):
+        message = "needs to be >= 0 \\(a finite number\\). Got .* for class 1"
+        with pytest.raises(ValueError, match=message):
+            RandomOverSampler(shrinkage=shrinkage).fit_resample(X, y)
 
 
 def test_zero_shrinkage_gives_exact_copies():
@@ -336,13 +347,36 @@ def test_under_sampler_unaffected_by_shrinkage_rules():
     np.testing.assert_array_equal(X_res, X[sampler.sample_indices_])
 
 
-def test_shrinkage_on_sparse_x_is_refused_by_fit_and_fit_resample_alike():
-    """Class: one input, two rules (fit accepted what fit_resample refused after work)."""
-    from scipy import sparse
+def test_shrinkage_on_sparse_x_follows_imbalanced_learn():
+    """Class: a documented imbalanced-learn feature refused (sparse X with shrinkage), and
+    noise that fills columns the class never varies in (a sparse X stays sparse there).
 
-    X, y = overlapping()
-    for method in ("fit", "fit_resample"):
-        sampler = RandomOverSampler(shrinkage=1.0)
-        with pytest.raises(ValueError, match="with shrinkage needs dense X"):
-            getattr(sampler, method)(sparse.csr_matrix(X), y)
-        assert not hasattr(sampler, "sampling_strategy_")
+    imbalanced-learn 0.14 (``RandomOverSampler._fit_resample``, sparse branch): noise std per
+    column = shrinkage * h * the class's std with zeros counted (``mean_variance_axis``), h
+    with all rows; the new rows are returned in X's sparse format.
+    """
+    from scipy import sparse
+    from sklearn.utils.sparsefuncs import mean_variance_axis
+
+    rng = np.random.default_rng(3)
+    y = np.repeat([0, 1], [8000, 2000])
+    dense = np.where(rng.random((len(y), 4)) < 0.6, 0.0, rng.normal(size=(len(y), 4)) * 3)
+    dense[y == 1, 2] = 0.0  # never varies within the over-sampled class
+    X = sparse.csc_matrix(dense)
+    sampler = RandomOverSampler(shrinkage=0.7, random_state=0)
+    X_res, y_res = sampler.fit_resample(X, y)
+    assert sparse.issparse(X_res) and X_res.format == "csc" and X_res.dtype == X.dtype
+    assert (X_res[: len(y)] != X).nnz == 0 and np.bincount(y_res).tolist() == [8000, 8000]
+    noise = (X_res[len(y) :] - X[sampler.sample_indices_[len(y) :]]).toarray()
+    h = (4 / ((4 + 2) * len(y))) ** (1 / (4 + 4))
+    _, variance = mean_variance_axis(X.tocsr()[y == 1], axis=0)
+    expected = 0.7 * h * np.sqrt(variance)
+    np.testing.assert_allclose(noise.std(axis=0), expected, rtol=0.04)
+    assert not noise[:, 2].any() and X_res[len(y) :, 2].nnz == 0  # stays sparse there
+    over_sampling = pytest.importorskip("imblearn.over_sampling")
+    theirs = over_sampling.RandomOverSampler(shrinkage=0.7, random_state=0)
+    X_theirs, _ = theirs.fit_resample(X, y)
+    their_noise = (X_theirs[len(y) :] - X[theirs.sample_indices_[len(y) :]]).toarray()
+    np.testing.assert_allclose(their_noise.std(axis=0), expected, rtol=0.04)
+    # fit accepts what fit_resample accepts
+    assert RandomOverSampler(shrinkage=0.7).fit(X, y).sampling_strategy_ == {1: 6000}

@@ -108,6 +108,9 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
     _sampling_type = "over-sampling"
     _selects_rows = False
     _needs_distances = False
+    # scikit-learn's parameter validation, run first by every fit method. sampling_strategy
+    # is checked against y's classes by resolve_sampling_strategy (its one home).
+    _parameter_constraints: dict = {"sampling_strategy": "no_validation"}
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -147,6 +150,7 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         Like imbalanced-learn, ``fit`` does not resample: use :meth:`fit_resample`.
         """
         self._reject_params(params, "fit")
+        self._validate_params()
         with _atomic_fit(self):
             data = self._validate(X, y)
             self._plan_checks(data)
@@ -177,6 +181,7 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         sample_weight_res : ndarray, only when ``sample_weight`` was given.
         """
         self._reject_params(params, "fit_resample")
+        self._validate_params()
         with _atomic_fit(self):
             data = self._validate(X, y, sample_weight)
             plan = self._plan(data)
@@ -205,6 +210,7 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
                 f"{type(self).__name__} creates new rows, so there are no indices to return; "
                 "use fit_resample."
             )
+        self._validate_params()
         with _atomic_fit(self):
             data = self._validate(X, y)
             plan = self._plan(data)
@@ -251,6 +257,7 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
 
     def _run_on_arrays(self, matrix, classes, codes, random_state) -> ResamplePlan:
         """Resample already-validated arrays (used by the combined samplers)."""
+        self._validate_params()
         self.sampling_strategy_, targets = resolve_sampling_strategy(
             self.sampling_strategy, classes, codes, self._sampling_type
         )

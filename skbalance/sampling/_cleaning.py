@@ -6,13 +6,14 @@ They select rows (``sample_indices_``), keep the input order, and by default
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 from scipy import stats
+from sklearn.utils._param_validation import StrOptions
 
 from ._base import BaseResampler, ResamplePlan
+from ._nearest import NEIGHBORS_CONSTRAINT, nearest, neighbors_param
 from ._neighbors import kneighbors
+from ._threads import N_JOBS_CONSTRAINT
 
 __all__ = ["TomekLinks", "EditedNearestNeighbours"]
 
@@ -28,7 +29,8 @@ class TomekLinks(BaseResampler):
     sampling_strategy : str, list or callable, default='auto'
         Classes to clean (a list of labels, or imbalanced-learn's strings).
     n_jobs : int, default=None
-        Threads for the neighbour search; ``None`` uses every core.
+        Threads of the exact neighbour search; ``None`` uses every usable core (see
+        "Neighbour parameters and threads" in docs/sampling.md).
 
     Attributes
     ----------
@@ -49,6 +51,10 @@ class TomekLinks(BaseResampler):
     _sampling_type = "clean-sampling"
     _selects_rows = True
     _needs_distances = True
+    _parameter_constraints: dict = {
+        **BaseResampler._parameter_constraints,
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
 
     def __init__(self, *, sampling_strategy="auto", n_jobs=None):
         self.sampling_strategy = sampling_strategy
@@ -73,14 +79,18 @@ class EditedNearestNeighbours(BaseResampler):
     ----------
     sampling_strategy : str, list or callable, default='auto'
         Classes to clean ('auto': every class but the minority).
-    n_neighbors : int, default=3
+    n_neighbors : int or estimator with ``fit`` and ``kneighbors``, default=3
+        Neighbours that vote on a row. An estimator (such as ``NearestNeighbors(4)``) counts
+        the row itself, as in imbalanced-learn.
     kind_sel : {'all', 'mode'}, default='all'
     n_jobs : int, default=None
-        Threads for the neighbour search; ``None`` uses every core.
+        Threads of the exact neighbour search; ``None`` uses every usable core.
 
     Attributes
     ----------
     sampling_strategy_ : OrderedDict
+    nn_ : estimator
+        The k-NN estimator used (``ExactNearestNeighbors(n_neighbors + 1)`` for an int).
     sample_indices_ : ndarray
         Input rows kept, in input order.
 
@@ -97,6 +107,12 @@ class EditedNearestNeighbours(BaseResampler):
     _sampling_type = "clean-sampling"
     _selects_rows = True
     _needs_distances = True
+    _parameter_constraints: dict = {
+        **BaseResampler._parameter_constraints,
+        "n_neighbors": NEIGHBORS_CONSTRAINT,
+        "kind_sel": [StrOptions({"all", "mode"})],
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
 
     def __init__(self, *, sampling_strategy="auto", n_neighbors=3, kind_sel="all", n_jobs=None):
         self.sampling_strategy = sampling_strategy
@@ -105,23 +121,18 @@ class EditedNearestNeighbours(BaseResampler):
         self.n_jobs = n_jobs
 
     def _check_params(self, counts, classes, targets):
-        k = self.n_neighbors
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-            raise ValueError(f"n_neighbors must be an integer >= 1; got {k!r}.")
+        k = neighbors_param(self, "n_neighbors", "nn_")
         if k > counts.sum() - 1:
             raise ValueError(
                 f"n_neighbors={k} needs at least {k + 1} rows; X has {int(counts.sum())}."
             )
-        if self.kind_sel not in ("all", "mode"):
-            raise ValueError(f"Unknown kind_sel {self.kind_sel!r}; use 'all' or 'mode'.")
 
     def _fit_resample(self, X, codes, targets, random_state):
         checked = np.flatnonzero(np.isin(codes, list(targets)))
         keep = np.ones(len(codes), dtype=bool)
         if len(checked):
-            near = kneighbors(
-                X, self.n_neighbors, query=X[checked], query_index=checked, n_jobs=self.n_jobs
-            )
+            k = self.nn_.n_neighbors - 1
+            near = nearest(self.nn_, X, k, query=X[checked], query_index=checked)
             neighbour_codes = codes[near]
             own = codes[checked]
             if self.kind_sel == "all":

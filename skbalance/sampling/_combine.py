@@ -9,8 +9,9 @@ from sklearn.utils import check_random_state
 
 from ._base import BaseResampler
 from ._cleaning import EditedNearestNeighbours, TomekLinks
-from ._smote import SMOTE, _SMOTEBase
+from ._smote import ADASYN, SMOTE, BorderlineSMOTE, _SMOTEBase
 from ._strategy import resolve_sampling_strategy
+from ._threads import N_JOBS_CONSTRAINT
 
 __all__ = ["SMOTETomek", "SMOTEENN"]
 
@@ -29,30 +30,23 @@ class _SMOTEThenClean(BaseResampler):
     _sampling_type = "over-sampling"
     _needs_distances = True
     _cleaner_param = ""
-    _cleaner_class: type = BaseResampler
+    _parameter_constraints: dict = {
+        **BaseResampler._parameter_constraints,
+        "random_state": ["random_state"],
+        "smote": [SMOTE, BorderlineSMOTE, ADASYN, None],
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
 
     def _default_cleaner(self):
         raise NotImplementedError
 
     def _check_components(self) -> None:
-        name = type(self).__name__
-        if self.smote is not None:
-            if not isinstance(self.smote, _SMOTEBase):
-                raise TypeError(
-                    f"{name}(smote=...) must be a skbalance SMOTE, BorderlineSMOTE or ADASYN "
-                    f"(or None for the default SMOTE); got {self.smote!r}."
-                )
-            if not _is_default(self.sampling_strategy):
-                raise ValueError(
-                    f"{name} got both smote={self.smote!r} and sampling_strategy="
-                    f"{self.sampling_strategy!r}; the SMOTE passed in uses its own "
-                    "sampling_strategy. Set it on that SMOTE (or leave smote=None)."
-                )
-        cleaner = getattr(self, self._cleaner_param)
-        if cleaner is not None and not isinstance(cleaner, self._cleaner_class):
-            raise TypeError(
-                f"{name}({self._cleaner_param}=...) must be a skbalance "
-                f"{self._cleaner_class.__name__} (or None for the default); got {cleaner!r}."
+        # the types of smote and the cleaner are _parameter_constraints
+        if self.smote is not None and not _is_default(self.sampling_strategy):
+            raise ValueError(
+                f"{type(self).__name__} got both smote={self.smote!r} and sampling_strategy="
+                f"{self.sampling_strategy!r}; the SMOTE passed in uses its own "
+                "sampling_strategy. Set it on that SMOTE (or leave smote=None)."
             )
 
     def _make_smote(self) -> _SMOTEBase:
@@ -68,6 +62,7 @@ class _SMOTEThenClean(BaseResampler):
         self._check_components()
         super()._plan_checks(data)
         smote = self._make_smote()
+        smote._validate_params()
         strategy, targets = resolve_sampling_strategy(
             smote.sampling_strategy, data.classes, data.codes, smote._sampling_type
         )
@@ -75,12 +70,19 @@ class _SMOTEThenClean(BaseResampler):
         self.sampling_strategy_ = strategy  # what the over-sampling step adds
         return targets
 
-    def _plan(self, data):
-        self._plan_checks(data)
-        smote = self._make_smote()
-        seed = smote.random_state if smote.random_state is not None else self.random_state
+    def _validate_estimator(self) -> None:
+        """Set ``smote_`` and the cleaner (``tomek_``/``enn_``), unfitted: the components a
+        fit will use (imbalanced-learn's method of the same name, which its tests call)."""
+        self.smote_ = self._make_smote()
         cleaner = getattr(self, self._cleaner_param)
         cleaner = self._default_cleaner() if cleaner is None else clone(cleaner)
+        setattr(self, self._cleaner_param + "_", cleaner)
+
+    def _plan(self, data):
+        self._plan_checks(data)
+        self._validate_estimator()
+        smote, cleaner = self.smote_, getattr(self, self._cleaner_param + "_")
+        seed = smote.random_state if smote.random_state is not None else self.random_state
         X, codes = data.matrix, data.codes
         grown = smote._run_on_arrays(X, data.classes, codes, check_random_state(seed))
         if grown.n_new:
@@ -89,8 +91,6 @@ class _SMOTEThenClean(BaseResampler):
             codes = np.concatenate([codes, grown.new_codes])
         # the cleaners draw nothing at random: any state will do
         cleaned = cleaner._run_on_arrays(X, data.classes, codes, check_random_state(0))
-        self.smote_ = smote
-        setattr(self, self._cleaner_param + "_", cleaner)
         self.sampling_strategy_ = smote.sampling_strategy_
         return grown.then(cleaned.indices)
 
@@ -136,7 +136,10 @@ class SMOTETomek(_SMOTEThenClean):
     """
 
     _cleaner_param = "tomek"
-    _cleaner_class = TomekLinks
+    _parameter_constraints: dict = {
+        **_SMOTEThenClean._parameter_constraints,
+        "tomek": [TomekLinks, None],
+    }
 
     def __init__(
         self, *, sampling_strategy="auto", random_state=None, smote=None, tomek=None, n_jobs=None
@@ -188,7 +191,10 @@ class SMOTEENN(_SMOTEThenClean):
     """
 
     _cleaner_param = "enn"
-    _cleaner_class = EditedNearestNeighbours
+    _parameter_constraints: dict = {
+        **_SMOTEThenClean._parameter_constraints,
+        "enn": [EditedNearestNeighbours, None],
+    }
 
     def __init__(
         self, *, sampling_strategy="auto", random_state=None, smote=None, enn=None, n_jobs=None

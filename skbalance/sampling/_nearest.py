@@ -24,11 +24,27 @@ from numbers import Integral
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._neighbors import kneighbors
+from ._threads import N_JOBS_CONSTRAINT
 
-__all__ = ["ExactNearestNeighbors", "check_neighbors_object", "nearest"]
+__all__ = [
+    "NEIGHBORS_CONSTRAINT",
+    "ExactNearestNeighbors",
+    "check_neighbors_object",
+    "n_neighbors_of",
+    "nearest",
+    "neighbors_param",
+]
+
+# ``_parameter_constraints`` entry of every neighbour parameter: what imbalanced-learn accepts
+# (it asks for ``kneighbors`` and ``kneighbors_graph``; we call ``fit`` and ``kneighbors``)
+NEIGHBORS_CONSTRAINT = [
+    Interval(Integral, 1, None, closed="left"),
+    HasMethods(["fit", "kneighbors"]),
+]
 
 
 class ExactNearestNeighbors(BaseEstimator):
@@ -44,7 +60,8 @@ class ExactNearestNeighbors(BaseEstimator):
     n_neighbors : int, default=5
         Neighbours returned by :meth:`kneighbors` when it is not told otherwise.
     n_jobs : int, default=None
-        Worker threads of the search; ``None`` uses every core.
+        Worker threads of the search; ``None`` uses every usable core (CPU affinity, cgroup
+        quota, threadpoolctl limits and joblib contexts respected; see docs/sampling.md).
 
     Attributes
     ----------
@@ -66,7 +83,10 @@ class ExactNearestNeighbors(BaseEstimator):
     ([[0.5]], [[2]])
     """
 
-    _parameter_constraints: dict = {"n_neighbors": [Integral], "n_jobs": [Integral, None]}
+    _parameter_constraints: dict = {
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
 
     def __init__(self, n_neighbors: int = 5, *, n_jobs: int | None = None):
         self.n_neighbors = n_neighbors
@@ -84,7 +104,7 @@ class ExactNearestNeighbors(BaseEstimator):
         -------
         self
         """
-        _check_count(self.n_neighbors, "n_neighbors")
+        self._validate_params()
         self._fit_X = validate_data(
             self, X, accept_sparse="csr", dtype=[np.float64, np.float32], reset=True
         )
@@ -173,6 +193,27 @@ def check_neighbors_object(name: str, value, *, additional_neighbor: int = 0, n_
         f"{name} must be an int or an estimator with fit and kneighbors (such as "
         f"sklearn.neighbors.NearestNeighbors); got {value!r}."
     )
+
+
+def neighbors_param(sampler, name: str, attribute: str) -> int:
+    """Store the k-NN estimator of ``sampler``'s parameter ``name`` as ``attribute``; return
+    the neighbours a row gets from it, itself not counted.
+
+    imbalanced-learn's convention: an int ``k`` means ``k`` neighbours besides the row (the
+    estimator stored asks for ``k + 1``); an estimator's ``n_neighbors`` counts the row, so
+    it must be at least 2. The exact search runs with the sampler's ``n_jobs``.
+    """
+    estimator = check_neighbors_object(
+        name, getattr(sampler, name), additional_neighbor=1, n_jobs=getattr(sampler, "n_jobs", None)
+    )
+    count = n_neighbors_of(estimator, name)
+    if count < 2:
+        raise ValueError(
+            f"{name}={getattr(sampler, name)!r} asks for n_neighbors={count}, which counts the "
+            "row itself; it must be at least 2 (the row and one neighbour)."
+        )
+    setattr(sampler, attribute, estimator)
+    return count - 1
 
 
 def n_neighbors_of(estimator, name: str) -> int:

@@ -74,19 +74,21 @@ most rows of a chunk need that, later chunks start in float64. Either way the re
 the same; only the cost grows with the number of rows that could be the answer.
 
 Query chunks run on a thread pool (NumPy's matmul, reductions and partitions release the
-GIL) with BLAS held to one thread, so every core works without oversubscription.
+GIL); how many threads, and BLAS's single thread underneath them, follow the thread policy of
+:mod:`skbalance.sampling._threads` (CPU affinity, cgroup quota, threadpoolctl limits, joblib
+contexts), so every usable core works without oversubscription.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse
-from threadpoolctl import threadpool_limits
+
+from ._threads import effective_n_threads, single_threaded_blas
 
 __all__ = ["kneighbors"]
 
@@ -100,15 +102,6 @@ _SAFE_EXPONENT = 200  # canonical distances use unscaled data while max |x| is i
 
 def _dense(matrix) -> np.ndarray:
     return matrix.toarray() if sparse.issparse(matrix) else np.asarray(matrix)
-
-
-def _n_workers(n_jobs: int | None) -> int:
-    cores = os.cpu_count() or 1
-    if n_jobs is None:
-        return cores
-    if n_jobs < 0:
-        return max(1, cores + 1 + n_jobs)
-    return max(1, int(n_jobs))
 
 
 def _shift_to_unit(max_abs: float) -> int:
@@ -262,7 +255,8 @@ def kneighbors(
         Row of ``reference`` that each query row *is*, excluded from its own neighbours
         (``-1`` for none). Implied as ``arange(n_reference)`` when ``query`` is None.
     n_jobs : int, default=None
-        Worker threads; ``None`` uses every core.
+        Worker threads, as :func:`skbalance.sampling._threads.effective_n_threads` counts
+        them (``None``: every usable core, within threadpoolctl limits and joblib contexts).
 
     Returns
     -------
@@ -366,16 +360,20 @@ def kneighbors(
             found, _ = _score(exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k)
             out[rest[part]] = found
 
-    workers = min(_n_workers(n_jobs), len(starts))
-    # one BLAS thread per worker: the products are small, and BLAS's own threads on top of
-    # ours (or on a busy machine) cost far more than they bring
-    with threadpool_limits(limits=1, user_api="blas"):
-        if workers <= 1:
-            for start in starts:
-                run(start)
-        else:
+    workers = min(effective_n_threads(n_jobs), len(starts))
+    if workers <= 1:
+        # one thread: BLAS keeps the threads the user allows it (nothing is changed)
+        for start in starts:
+            run(start)
+        return result
+    # one BLAS thread per worker: BLAS's own threads on top of ours would oversubscribe
+    with single_threaded_blas() as blas_single:
+        if blas_single:
             with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(run, starts))
+        else:  # BLAS would not go single-threaded: its threads do the parallel work
+            for start in starts:
+                run(start)
     return result
 
 

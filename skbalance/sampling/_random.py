@@ -5,6 +5,8 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
+from scipy import sparse
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseResampler, ResamplePlan, generator_from, rows_of_class_at, spread_draws
 
@@ -45,15 +47,16 @@ class RandomUnderSampler(BaseResampler):
 
     _sampling_type = "under-sampling"
     _selects_rows = True
+    _parameter_constraints: dict = {
+        **BaseResampler._parameter_constraints,
+        "random_state": ["random_state"],
+        "replacement": ["boolean"],
+    }
 
     def __init__(self, *, sampling_strategy="auto", random_state=None, replacement=False):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
         self.replacement = replacement
-
-    def _check_params(self, counts, classes, targets):
-        if not isinstance(self.replacement, bool | np.bool_):
-            raise ValueError(f"replacement must be True or False; got {self.replacement!r}.")
 
     def _fit_resample(self, X, codes, targets, random_state):
         rng = generator_from(random_state)
@@ -84,12 +87,25 @@ def smoothed_bootstrap_bandwidth(n_samples: int, n_features: int) -> float:
     return (4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))
 
 
-def _column_std(X: np.ndarray) -> np.ndarray:
+_STD_VALUES = 2**22  # values of a sparse X densified at once for the column std
+
+
+def _column_std(X) -> np.ndarray:
     """Per-column standard deviation at any scale (float64, no overflow or underflow).
 
     Squares of float32 values overflow above ~1e19 and vanish below ~1e-23, and float64's
     above ~1e154 / below ~1e-162: each column is divided by its largest magnitude first.
+    A sparse X (zeros included, as imbalanced-learn's ``mean_variance_axis``) is densified a
+    few columns at a time and gets the dense computation, so both give the same values.
     """
+    if sparse.issparse(X):
+        columns = X.tocsc()
+        step = max(1, _STD_VALUES // max(1, X.shape[0]))
+        parts = [
+            _column_std(columns[:, lo : lo + step].toarray(order="C"))
+            for lo in range(0, X.shape[1], step)
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0)
     magnitude = np.abs(X).max(axis=0).astype(np.float64)
     magnitude[magnitude == 0] = 1.0
     return (X / magnitude).std(axis=0, dtype=np.float64) * magnitude
@@ -121,8 +137,10 @@ class RandomOverSampler(BaseResampler):
         bandwidth ``(4 / ((n_features + 2) * n_samples)) ** (1 / (n_features + 4))`` with
         ``n_samples`` the number of rows of X (all classes), exactly as
         ``imblearn.over_sampling.RandomOverSampler`` computes it. A dict gives one factor
-        per targeted class. Needs dense numeric X; integer and boolean columns are rounded
-        (and clipped to their dtype's range) after the noise is added.
+        per targeted class. Needs numeric X; integer and boolean columns are rounded (and
+        clipped to their dtype's range) after the noise is added. With sparse X (as in
+        imbalanced-learn) the noise fills the new rows' entries of every column that varies
+        within the class: those rows are stored densely in those columns.
 
     Attributes
     ----------
@@ -148,6 +166,12 @@ class RandomOverSampler(BaseResampler):
 
     _sampling_type = "over-sampling"
     _selects_rows = True
+    _parameter_constraints: dict = {
+        **BaseResampler._parameter_constraints,
+        "random_state": ["random_state"],
+        "method": [StrOptions(set(_OVER_METHODS))],
+        "shrinkage": [Interval(Real, 0, None, closed="left"), dict, None],
+    }
 
     def __init__(
         self, *, sampling_strategy="auto", random_state=None, method="stratified", shrinkage=None
@@ -160,24 +184,10 @@ class RandomOverSampler(BaseResampler):
     def _uses_matrix(self) -> bool:
         return self.shrinkage is not None
 
-    def _plan_checks(self, data):
-        # before any work, and the same in fit and fit_resample
-        if self.shrinkage is not None and data.x_kind == "sparse":
-            raise ValueError(
-                "RandomOverSampler with shrinkage needs dense X (noise would fill every "
-                "zero); pass X.toarray() or use shrinkage=None."
-            )
-        return super()._plan_checks(data)
-
     def _row_source(self) -> str:
         return "labels" if self.shrinkage is None else "generated"  # noisy copies are new rows
 
     def _check_params(self, counts, classes, targets):
-        if self.method not in _OVER_METHODS:
-            raise ValueError(
-                f"Unknown method {self.method!r} for RandomOverSampler; use one of "
-                f"{', '.join(repr(m) for m in _OVER_METHODS)}."
-            )
         if self.shrinkage is None:
             self.shrinkage_ = None
             return
@@ -187,9 +197,11 @@ class RandomOverSampler(BaseResampler):
             missing = [labels[c] for c in targets if labels[c] not in self.shrinkage]
             unknown = [key for key in self.shrinkage if key not in lookup]
             if missing or unknown:
+                # imbalanced-learn's wording first: code written for it matches on it
                 raise ValueError(
-                    "shrinkage as a dict needs one factor per over-sampled class and no other "
-                    f"keys; missing {missing}, unknown {unknown}; classes are {classes.tolist()}."
+                    "`shrinkage` should contain a shrinkage factor for each class that will be "
+                    f"resampled, and no other keys. The missing classes are: {missing}; "
+                    f"unknown keys: {unknown}; the classes are {classes.tolist()}."
                 )
             factors = {labels[c]: self.shrinkage[labels[c]] for c in targets}
         else:
@@ -201,7 +213,8 @@ class RandomOverSampler(BaseResampler):
                 or not 0 <= factor < np.inf  # inf would turn every copy into inf
             ):
                 raise ValueError(
-                    f"shrinkage for class {label!r} must be a finite number >= 0; got {factor!r}."
+                    "The shrinkage factor needs to be >= 0 (a finite number). Got "
+                    f"{factor!r} for class {label!r}."
                 )
         self.shrinkage_ = factors
 
@@ -221,19 +234,7 @@ class RandomOverSampler(BaseResampler):
         originals = np.arange(len(codes))
         if self.shrinkage is None:
             return ResamplePlan(np.concatenate([originals, extra]))
-        new_rows = X[extra].copy()
-        n_samples, n_features = X.shape
-        bandwidth = smoothed_bootstrap_bandwidth(n_samples, n_features)
-        labels = self._classes_seen.tolist()
-        for code in targets:
-            in_class = codes[extra] == code
-            n_new = int(in_class.sum())
-            if n_new == 0:
-                continue
-            class_std = _column_std(X[codes == code])
-            scale = self.shrinkage_[labels[code]] * bandwidth * class_std
-            noise = rng.standard_normal((n_new, n_features)) * scale
-            new_rows[in_class] += noise.astype(X.dtype, copy=False)
+        new_rows = self._noisy_copies(X, codes, extra, targets, rng)
         zero = np.zeros(len(extra))
         return ResamplePlan(
             originals,
@@ -244,3 +245,39 @@ class RandomOverSampler(BaseResampler):
             zero,
             sample_indices=np.concatenate([originals, extra]),
         )
+
+    def _noisy_copies(self, X, codes, extra, targets, rng):
+        """``X[extra]`` plus Gaussian noise, ``shrinkage * h * std`` per class and column.
+
+        Noise is drawn only for the columns that vary within the class (elsewhere its scale
+        is 0), row by row in the same order for dense and sparse X, and added in X's dtype:
+        a sparse X gives the dense X's values.
+        """
+        n_samples, n_features = X.shape
+        bandwidth = smoothed_bootstrap_bandwidth(n_samples, n_features)
+        labels = self._classes_seen.tolist()
+        is_sparse = sparse.issparse(X)
+        new_rows = X[extra] if is_sparse else X[extra].copy()
+        rows, columns, values = [], [], []
+        for code in targets:
+            in_class = np.flatnonzero(codes[extra] == code)
+            if len(in_class) == 0:
+                continue
+            scale = self.shrinkage_[labels[code]] * bandwidth * _column_std(X[codes == code])
+            varying = np.flatnonzero(scale)
+            noise = rng.standard_normal((len(in_class), len(varying))) * scale[varying]
+            noise = noise.astype(X.dtype, copy=False)
+            if is_sparse:
+                rows.append(np.repeat(in_class, len(varying)))
+                columns.append(np.tile(varying, len(in_class)))
+                values.append(noise.ravel())
+            else:
+                new_rows[np.ix_(in_class, varying)] += noise
+        if is_sparse and rows:
+            noise = sparse.csr_matrix(
+                (np.concatenate(values), (np.concatenate(rows), np.concatenate(columns))),
+                shape=new_rows.shape,
+                dtype=X.dtype,
+            )
+            new_rows = (new_rows + noise).tocsr()
+        return new_rows

@@ -6,23 +6,18 @@ A synthetic row ``a + gap * (b - a)`` gets the sample weight ``w_a + gap * (w_b 
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import numpy as np
 from scipy import sparse
+from sklearn.utils._param_validation import StrOptions
 
 from .._apportion import apportion
 from ._base import BaseResampler, ResamplePlan, class_rows, generator_from, spread_draws
-from ._neighbors import kneighbors
+from ._nearest import NEIGHBORS_CONSTRAINT, nearest, neighbors_param
+from ._threads import N_JOBS_CONSTRAINT
 
 __all__ = ["SMOTE", "BorderlineSMOTE", "ADASYN"]
 
 _CHUNK_ROWS = 16384
-
-
-def _check_count(name: str, value, minimum: int = 1) -> None:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}.")
 
 
 def _check_class_sizes(sampler, param: str, k: int, counts, classes, targets) -> None:
@@ -81,6 +76,11 @@ def _stack(parts: list, X) -> ResamplePlan:
 class _SMOTEBase(BaseResampler):
     _sampling_type = "over-sampling"
     _needs_distances = True
+    _parameter_constraints: dict = {
+        **BaseResampler._parameter_constraints,
+        "random_state": ["random_state"],
+        "n_jobs": N_JOBS_CONSTRAINT,
+    }
 
     def _synthesise(
         self, X, rows, n_add, base_positions, neighbours, code, rng, halve=None, step=1.0
@@ -117,15 +117,22 @@ class SMOTE(_SMOTEBase):
     sampling_strategy : float, str, dict or callable, default='auto'
         imbalanced-learn's meanings ('auto': grow every class but the majority to its size).
     random_state : None, int or RandomState, default=None
-    k_neighbors : int, default=5
+    k_neighbors : int or estimator with ``fit`` and ``kneighbors``, default=5
         Neighbours considered per row; each over-sampled class needs ``k_neighbors + 1`` rows.
+        An int uses skbalance's exact search; an estimator (such as
+        ``NearestNeighbors(n_neighbors=6)``, whose count includes the row itself, as in
+        imbalanced-learn) is fitted and queried instead.
     n_jobs : int, default=None
-        Threads for the neighbour search; ``None`` uses every core.
+        Threads of the exact neighbour search; ``None`` uses every usable core (see
+        "Neighbour parameters and threads" in docs/sampling.md).
 
     Attributes
     ----------
     sampling_strategy_ : OrderedDict
         Label -> number of rows added.
+    nn_k_ : estimator
+        The k-NN estimator used: ``ExactNearestNeighbors(k_neighbors + 1)`` for an int, a
+        clone of the estimator given otherwise.
 
     Examples
     --------
@@ -138,6 +145,11 @@ class SMOTE(_SMOTEBase):
     ([24, 24], True)
     """
 
+    _parameter_constraints: dict = {
+        **_SMOTEBase._parameter_constraints,
+        "k_neighbors": NEIGHBORS_CONSTRAINT,
+    }
+
     def __init__(self, *, sampling_strategy="auto", random_state=None, k_neighbors=5, n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -145,8 +157,8 @@ class SMOTE(_SMOTEBase):
         self.n_jobs = n_jobs
 
     def _check_params(self, counts, classes, targets):
-        _check_count("k_neighbors", self.k_neighbors)
-        _check_class_sizes(self, "k_neighbors", self.k_neighbors, counts, classes, targets)
+        k = neighbors_param(self, "k_neighbors", "nn_k_")
+        _check_class_sizes(self, "k_neighbors", k, counts, classes, targets)
 
     def _fit_resample(self, X, codes, targets, random_state):
         rng = generator_from(random_state)
@@ -156,7 +168,7 @@ class SMOTE(_SMOTEBase):
             if n_add == 0:
                 continue
             rows = groups[code]
-            local = kneighbors(X[rows], self.k_neighbors, n_jobs=self.n_jobs)
+            local = nearest(self.nn_k_, X[rows], self.nn_k_.n_neighbors - 1)
             positions = np.arange(len(rows))
             parts.append(self._synthesise(X, rows, n_add, positions, rows[local], code, rng))
         return _stack(parts, X)
@@ -179,13 +191,25 @@ class BorderlineSMOTE(_SMOTEBase):
     ----------
     sampling_strategy : float, str, dict or callable, default='auto'
     random_state : None, int or RandomState, default=None
-    k_neighbors : int, default=5
-        Neighbours used for interpolation.
-    m_neighbors : int, default=10
+    k_neighbors : int or estimator with ``fit`` and ``kneighbors``, default=5
+        Neighbours used for interpolation (an estimator's ``n_neighbors`` counts the row
+        itself, as in imbalanced-learn).
+    m_neighbors : int or estimator with ``fit`` and ``kneighbors``, default=10
         Neighbours used to decide whether a row is in danger.
     kind : {'borderline-1', 'borderline-2'}, default='borderline-1'
     n_jobs : int, default=None
-        Threads for the neighbour search; ``None`` uses every core.
+        Threads of the exact neighbour search; ``None`` uses every usable core.
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+        Label -> number of rows added.
+    nn_k_, nn_m_ : estimator
+        The k-NN estimators used for ``k_neighbors`` and ``m_neighbors``
+        (``ExactNearestNeighbors(n + 1)`` for an int ``n``).
+    in_danger_indices : dict
+        Label -> input rows of that class found in danger (the rows new ones grow from), for
+        each over-sampled class.
 
     Examples
     --------
@@ -215,65 +239,52 @@ class BorderlineSMOTE(_SMOTEBase):
         self.kind = kind
         self.n_jobs = n_jobs
 
+    _parameter_constraints: dict = {
+        **_SMOTEBase._parameter_constraints,
+        "k_neighbors": NEIGHBORS_CONSTRAINT,
+        "m_neighbors": NEIGHBORS_CONSTRAINT,
+        "kind": [StrOptions({"borderline-1", "borderline-2"})],
+    }
+
     def _check_params(self, counts, classes, targets):
-        _check_count("k_neighbors", self.k_neighbors)
-        _check_count("m_neighbors", self.m_neighbors)
-        if self.kind not in ("borderline-1", "borderline-2"):
-            raise ValueError(f"Unknown kind {self.kind!r}; use 'borderline-1' or 'borderline-2'.")
+        k = neighbors_param(self, "k_neighbors", "nn_k_")
+        m = neighbors_param(self, "m_neighbors", "nn_m_")
         n_rows = int(counts.sum())
-        if self.m_neighbors > n_rows - 1:
-            raise ValueError(
-                f"m_neighbors={self.m_neighbors} needs at least {self.m_neighbors + 1} rows; "
-                f"X has {n_rows}."
-            )
+        if m > n_rows - 1:
+            raise ValueError(f"m_neighbors={m} needs at least {m + 1} rows; X has {n_rows}.")
         if self.kind == "borderline-1":
-            _check_class_sizes(self, "k_neighbors", self.k_neighbors, counts, classes, targets)
-        elif self.k_neighbors > n_rows - 1:
-            raise ValueError(
-                f"k_neighbors={self.k_neighbors} needs at least {self.k_neighbors + 1} rows; "
-                f"X has {n_rows}."
-            )
+            _check_class_sizes(self, "k_neighbors", k, counts, classes, targets)
+        elif k > n_rows - 1:
+            raise ValueError(f"k_neighbors={k} needs at least {k + 1} rows; X has {n_rows}.")
 
     def _fit_resample(self, X, codes, targets, random_state):
         rng = generator_from(random_state)
         groups = class_rows(codes, len(np.bincount(codes)))
+        k, m = self.nn_k_.n_neighbors - 1, self.nn_m_.n_neighbors - 1
+        labels = self._classes_seen.tolist()
         parts = []
+        self.in_danger_indices = {}
         for code, n_add in targets.items():
             rows = groups[code]
             if n_add == 0:
                 continue
-            near = kneighbors(
-                X, self.m_neighbors, query=X[rows], query_index=rows, n_jobs=self.n_jobs
-            )
+            near = nearest(self.nn_m_, X, m, query=X[rows], query_index=rows)
             n_other = np.count_nonzero(codes[near] != code, axis=1)
-            danger = np.flatnonzero(
-                (2 * n_other >= self.m_neighbors) & (n_other < self.m_neighbors)
-            )
+            danger = np.flatnonzero((2 * n_other >= m) & (n_other < m))
             if len(danger) == 0:
-                label = self._classes_seen.tolist()[code]
                 raise ValueError(
-                    f"BorderlineSMOTE: no row of class {label!r} is in danger (at least half, "
-                    f"but not all, of its m_neighbors={self.m_neighbors} nearest rows in other "
+                    f"BorderlineSMOTE: no row of class {labels[code]!r} is in danger (at least "
+                    f"half, but not all, of its m_neighbors={m} nearest rows in other "
                     "classes), so no row can seed its new rows; use SMOTE for this data, or "
                     "change m_neighbors."
                 )
+            self.in_danger_indices[labels[code]] = rows[danger]
+            query = X[rows[danger]]
             if self.kind == "borderline-1":
-                local = kneighbors(
-                    X[rows],
-                    self.k_neighbors,
-                    query=X[rows[danger]],
-                    query_index=danger,
-                    n_jobs=self.n_jobs,
-                )
+                local = nearest(self.nn_k_, X[rows], k, query=query, query_index=danger)
                 neighbours, halve = rows[local], None
             else:
-                neighbours = kneighbors(
-                    X,
-                    self.k_neighbors,
-                    query=X[rows[danger]],
-                    query_index=rows[danger],
-                    n_jobs=self.n_jobs,
-                )
+                neighbours = nearest(self.nn_k_, X, k, query=query, query_index=rows[danger])
                 halve = codes != code
             parts.append(self._synthesise(X, rows, n_add, danger, neighbours, code, rng, halve))
         return _stack(parts, X)
@@ -294,9 +305,18 @@ class ADASYN(_SMOTEBase):
     ----------
     sampling_strategy : float, str, dict or callable, default='auto'
     random_state : None, int or RandomState, default=None
-    n_neighbors : int, default=5
+    n_neighbors : int or estimator with ``fit`` and ``kneighbors``, default=5
+        Neighbours that weigh a row's hardness and that it is interpolated towards (an
+        estimator's ``n_neighbors`` counts the row itself, as in imbalanced-learn).
     n_jobs : int, default=None
-        Threads for the neighbour search; ``None`` uses every core.
+        Threads of the exact neighbour search; ``None`` uses every usable core.
+
+    Attributes
+    ----------
+    sampling_strategy_ : OrderedDict
+        Label -> number of rows added.
+    nn_ : estimator
+        The k-NN estimator used (``ExactNearestNeighbors(n_neighbors + 1)`` for an int).
 
     Examples
     --------
@@ -309,6 +329,11 @@ class ADASYN(_SMOTEBase):
     [44, 44]
     """
 
+    _parameter_constraints: dict = {
+        **_SMOTEBase._parameter_constraints,
+        "n_neighbors": NEIGHBORS_CONSTRAINT,
+    }
+
     def __init__(self, *, sampling_strategy="auto", random_state=None, n_neighbors=5, n_jobs=None):
         self.sampling_strategy = sampling_strategy
         self.random_state = random_state
@@ -316,20 +341,19 @@ class ADASYN(_SMOTEBase):
         self.n_jobs = n_jobs
 
     def _check_params(self, counts, classes, targets):
-        _check_count("n_neighbors", self.n_neighbors)
-        _check_class_sizes(self, "n_neighbors", self.n_neighbors, counts, classes, targets)
+        k = neighbors_param(self, "n_neighbors", "nn_")
+        _check_class_sizes(self, "n_neighbors", k, counts, classes, targets)
 
     def _fit_resample(self, X, codes, targets, random_state):
         rng = generator_from(random_state)
         groups = class_rows(codes, len(np.bincount(codes)))
+        k = self.nn_.n_neighbors - 1
         parts = []
         for code, n_add in targets.items():
             rows = groups[code]
             if n_add == 0:
                 continue
-            near = kneighbors(
-                X, self.n_neighbors, query=X[rows], query_index=rows, n_jobs=self.n_jobs
-            )
+            near = nearest(self.nn_, X, k, query=X[rows], query_index=rows)
             hardness = np.count_nonzero(codes[near] != code, axis=1).astype(np.float64)
             if hardness.sum() == 0:
                 label = self._classes_seen.tolist()[code]
@@ -338,9 +362,9 @@ class ADASYN(_SMOTEBase):
                     "so there is no hard region to weight; use SMOTE for this data."
                 )
             per_row = apportion(n_add, hardness / hardness.sum())
-            local = kneighbors(X[rows], self.n_neighbors, n_jobs=self.n_jobs)
+            local = nearest(self.nn_, X[rows], k)
             start_pos = np.repeat(np.arange(len(rows)), per_row)
-            which = rng.integers(0, self.n_neighbors, size=n_add)
+            which = rng.integers(0, k, size=n_add)
             start, end = rows[start_pos], rows[local[start_pos, which]]
             gaps = rng.random(n_add)
             new = _interpolate(X, start, end, gaps)
