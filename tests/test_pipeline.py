@@ -306,7 +306,9 @@ def test_imbalanced_learn_sub_pipeline_still_transforms_at_predict(data, routing
     expected = outer[0][0].transform(X)
     outer.predict(X)
     np.testing.assert_allclose(outer[-1].predict_X_, expected)
-    flat = make_pipeline(scaler(routing), ImbRandomUnderSampler(random_state=0), LogisticRegression())
+    flat = make_pipeline(
+        scaler(routing), ImbRandomUnderSampler(random_state=0), LogisticRegression()
+    )
     nested = make_pipeline(
         imb_make_pipeline(scaler(routing), ImbRandomUnderSampler(random_state=0)),
         LogisticRegression(),
@@ -314,7 +316,9 @@ def test_imbalanced_learn_sub_pipeline_still_transforms_at_predict(data, routing
     if routing:
         flat[-1].set_fit_request(sample_weight=False)
         nested[-1].set_fit_request(sample_weight=False)
-    np.testing.assert_array_equal(flat.fit(X, y).predict_proba(X), nested.fit(X, y).predict_proba(X))
+    np.testing.assert_array_equal(
+        flat.fit(X, y).predict_proba(X), nested.fit(X, y).predict_proba(X)
+    )
 
 
 def test_nested_fit_resample_returns_weight_and_indices(data):

@@ -133,11 +133,6 @@ def test_ncr_with_a_classifier_or_imbalanced_learns_enn_gives_the_same_rows():
     np.testing.assert_array_equal(foreign.fit_resample_indices(X, y), expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs EditedNearestNeighbours(n_neighbors=<estimator>) (issue 11 item 2, "
-    "another branch); remove this mark once it is merged",
-)
 @pytest.mark.parametrize("cls", [RepeatedEditedNearestNeighbours, NeighbourhoodCleaningRule])
 def test_estimator_n_neighbors_reaches_enn(cls):
     X, y = _data(6)
