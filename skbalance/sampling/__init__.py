@@ -14,6 +14,7 @@ from ._combine import SMOTEENN, SMOTETomek
 from ._nearest import ExactNearestNeighbors
 from ._random import RandomOverSampler, RandomUnderSampler
 from ._smote import ADASYN, SMOTE, BorderlineSMOTE
+from ._smote_nc import SMOTEN, SMOTENC
 
 __all__ = [
     "ADASYN",
@@ -25,6 +26,8 @@ __all__ = [
     "RandomUnderSampler",
     "SMOTE",
     "SMOTEENN",
+    "SMOTEN",
+    "SMOTENC",
     "SMOTETomek",
     "TomekLinks",
 ]
