@@ -287,6 +287,8 @@ class SMOTENC(_CategoricalSMOTE):
                 )
             return np.flatnonzero([_is_categorical(col) for _, col in data.raw.items()])
         values = np.asarray(spec)
+        if values.size == 0:  # an empty list: no categorical column (refused by the caller)
+            return np.empty(0, dtype=np.intp)
         if isinstance(spec, str) or values.ndim != 1:
             raise ValueError(
                 "categorical_features must be 'auto' or a 1-D list of column indices, column "
@@ -313,7 +315,7 @@ class SMOTENC(_CategoricalSMOTE):
                     "DataFrame; give column indices or a boolean mask for an array."
                 )
             columns = list(data.raw.columns)
-            unknown = [name for name in values if name not in columns]
+            unknown = [str(name) for name in values if name not in columns]
             if unknown:
                 raise ValueError(
                     f"categorical_features {unknown} are not columns of X; all features must "
