@@ -466,7 +466,7 @@ class SMOTEN(_CategoricalSMOTE):
     >>> X = np.array([["red"], ["red"], ["blue"], ["blue"], ["blue"], ["green"]] * 5)
     >>> y = np.array([0, 0, 0, 1, 1, 0] * 5)
     >>> X_res, y_res = SMOTEN(random_state=0).fit_resample(X, y)
-    >>> np.bincount(y_res).tolist(), sorted(set(X_res[len(X):, 0]))
+    >>> np.bincount(y_res).tolist(), sorted(set(X_res[len(X):, 0].tolist()))
     ([20, 20], ['blue'])
     """
 
