@@ -33,7 +33,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from . import _containers
 from ._base import ResamplePlan, class_rows, generator_from, spread_draws
-from ._nearest import check_neighbors_object, n_neighbors_of, nearest
+from ._nearest import ExactNearestNeighbors, check_neighbors_object, n_neighbors_of, nearest
 from ._smote import _check_class_sizes, _SMOTEBase, _stack
 
 __all__ = ["SMOTENC", "SMOTEN"]
@@ -162,19 +162,22 @@ class _CategoricalSMOTE(_SMOTEBase):
         _check_class_sizes(self, "k_neighbors", k, counts, classes, targets)
 
     def _plan_checks(self, data):
+        return self._checks(data)[0]
+
+    def _checks(self, data):
+        """``sampling_strategy`` and parameter checks, then the columns' (before any work)."""
         if len(data.shape) != 2:
             raise ValueError(
                 f"{type(self).__name__} reads X column by column, so X must be 2-D (rows x "
                 f"columns); got shape {data.shape}."
             )
         targets = super()._plan_checks(data)
-        self._check_columns(data)
-        return targets
+        return targets, self._check_columns(data)
 
     def _plan(self, data):
-        targets = self._plan_checks(data)
+        targets, columns = self._checks(data)
         random_state = check_random_state(self.random_state)
-        return self._resample_columns(data, targets, random_state)
+        return self._resample_columns(data, columns, targets, random_state)
 
     def _encoder(self, default):
         if self.categorical_encoder is None:
@@ -347,14 +350,14 @@ class SMOTENC(_CategoricalSMOTE):
         self.categorical_features_ = categorical
         self.continuous_features_ = continuous
         self.n_features_ = n_features
-        self._continuous = part
+        return part
 
     # -- resampling ---------------------------------------------------------------------------
-    def _resample_columns(self, data, targets, random_state) -> ResamplePlan:
-        continuous = self._continuous.matrix
+    def _resample_columns(self, data, columns, targets, random_state) -> ResamplePlan:
+        """``columns``: X's continuous columns, checked (from :meth:`_check_columns`)."""
+        continuous = columns.matrix
         if sparse.issparse(continuous):
             continuous = continuous.toarray()
-        del self._continuous
         encoder = self._encoder(OneHotEncoder(handle_unknown="ignore", dtype=continuous.dtype))
         codes, categories = _encode(
             encoder, _column_values(data.raw, self.categorical_features_), data.shape[0], "SMOTENC"
@@ -486,6 +489,7 @@ class SMOTEN(_CategoricalSMOTE):
         self.k_neighbors = k_neighbors
 
     def _check_columns(self, data) -> None:
+        """Every column is categorical: any values are accepted; sparse X is densified."""
         if data.x_kind == "sparse":
             warnings.warn(
                 "Passing a sparse matrix to SMOTEN is not really efficient since it is "
@@ -494,7 +498,7 @@ class SMOTEN(_CategoricalSMOTE):
                 stacklevel=4,
             )
 
-    def _resample_columns(self, data, targets, random_state) -> ResamplePlan:
+    def _resample_columns(self, data, columns, targets, random_state) -> ResamplePlan:
         values = data.raw.toarray() if data.x_kind == "sparse" else data.raw
         encoder = self._encoder(OrdinalEncoder(dtype=np.int32))
         codes, categories = _encode(encoder, values, data.shape[0], "SMOTEN")
@@ -537,7 +541,7 @@ class SMOTEN(_CategoricalSMOTE):
             tables.append(np.sum(np.abs(p[None, :, :] - p[:, None, :]), axis=-1) ** 2)
             local_codes.append(local.reshape(-1))
         n_rows = len(codes)
-        if type(self.nn_k_).__name__ != "ExactNearestNeighbors":
+        if type(self.nn_k_) is not ExactNearestNeighbors:  # a user's estimator, as imblearn
             estimator = self.nn_k_
             if "metric" in estimator.get_params():
                 estimator.set_params(metric="precomputed")
