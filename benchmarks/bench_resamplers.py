@@ -6,7 +6,8 @@ ratios (imbalanced-learn / skbalance: above 1 means skbalance is faster or small
 
 Cases (the issue's goals): random under- and over-sampling on 1,000,000 x 20 with a 1%
 minority (goal: at least as fast), SMOTE on 300,000 x 20 with a 20% minority (goal: at least
-2x faster); peak memory no higher.
+2x faster), SMOTENC (50,000 x 20, 4 categorical columns) and SMOTEN (20,000 x 10, all
+categorical; goal for both: at least 2x faster); peak memory no higher.
 
     python benchmarks/bench_resamplers.py                 # 3 repeats, a few minutes
     python benchmarks/bench_resamplers.py --repeats 5 --cases smote
@@ -29,6 +30,10 @@ CASES = {
     "random_under": ("RandomUnderSampler", 1_000_000, 20, 0.01),
     "random_over": ("RandomOverSampler", 1_000_000, 20, 0.01),
     "smote": ("SMOTE", 300_000, 20, 0.20),
+    # the last 4 of the 20 columns categorical (5 categories each)
+    "smotenc": ("SMOTENC", 50_000, 20, 0.20),
+    # every column categorical (4 categories, whose frequencies differ by class)
+    "smoten": ("SMOTEN", 20_000, 10, 0.10),
 }
 
 
@@ -55,7 +60,13 @@ def worker(side: str, case: str, scale: float) -> dict:
     rng = np.random.default_rng(0)
     y = (rng.random(n_rows) < minority).astype(np.int64)
     X = rng.standard_normal((n_rows, n_features)) + y[:, None] * 0.5
-    sampler = getattr(library, name)(random_state=0)
+    params = {}
+    if case == "smotenc":
+        X[:, -4:] = rng.integers(0, 5, size=(n_rows, 4))
+        params["categorical_features"] = list(range(n_features - 4, n_features))
+    elif case == "smoten":
+        X = np.floor(np.clip(X + 2, 0, 3.5)).astype(np.int64)
+    sampler = getattr(library, name)(random_state=0, **params)
 
     baseline, peak, done = _rss_bytes(), [0], threading.Event()
 

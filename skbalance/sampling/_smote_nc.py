@@ -40,8 +40,9 @@ __all__ = ["SMOTENC", "SMOTEN"]
 
 # Vote tables (rows x categories) are built this many cells at a time.
 _VOTE_CELLS = 2**22
-# Distance blocks of SMOTEN's Value Difference Metric: this many cells at a time.
-_VDM_CELLS = 2**22
+# Distance blocks of SMOTEN's Value Difference Metric: this many cells (8 MB) at a time; the
+# selection beside it needs a few more of that size, so the peak stays a few tens of MB.
+_VDM_CELLS = 2**20
 
 
 _CONSTRAINTS: dict = {
@@ -577,7 +578,10 @@ def _vdm_block(tables: list, local_codes: list, queries: slice) -> np.ndarray:
     distance = None
     for table, local in zip(tables, local_codes, strict=True):
         part = table[local[queries]][:, local]
-        distance = part if distance is None else distance + part
+        if distance is None:
+            distance = part
+        else:  # in place: one block of memory, not one per column
+            distance += part
     return distance
 
 
