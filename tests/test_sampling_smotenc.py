@@ -350,3 +350,40 @@ def test_smote_points_to_smotenc_for_category_columns():
     """Class: an error that names the problem but not the sampler that solves it."""
     with pytest.raises(TypeError, match="column 'city' of X is categorical.*SMOTENC"):
         SMOTE().fit_resample(mixed_frame(), Y)
+
+
+@pytest.mark.parametrize("factor", [2.0**600, 2.0**-600, 2.0**-40])
+def test_smotenc_is_exact_at_every_scale(factor):
+    """Class: squares that overflow or underflow at extreme scales (the median std became
+    inf or 0, so the one-hot part broke the search or stopped counting).
+
+    Scaling the continuous columns by a power of two scales ``median_std_`` and the
+    synthetic continuous values by exactly that factor and changes no category.
+    """
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=(N, 2)), rng.integers(0, 3, N)])
+    sampler = SMOTENC(categorical_features=[2], random_state=0)
+    base = sampler.fit_resample(X, Y)[0]
+    base_std = sampler.median_std_[1]
+    scaled = X.copy()
+    scaled[:, :2] *= factor
+    out = sampler.fit_resample(scaled, Y)[0]
+    assert sampler.median_std_[1] == base_std * factor
+    np.testing.assert_array_equal(out[:, 2], base[:, 2])
+    np.testing.assert_array_equal(out[:, :2], base[:, :2] * factor)
+
+
+def test_missing_categories_are_a_category_of_their_own():
+    """Class: a missing value (None/NaN) in a categorical column crashing the encoder (SMOTEN
+    with imbalanced-learn's default) or coming back as a category it is not."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=N), "c": rng.choice(["x", "y"], N).astype(object)})
+    X.loc[Y == 1, "c"] = None  # the minority's only value is missing
+    X_res, _ = SMOTENC(categorical_features=["c"], random_state=0).fit_resample(X, Y)
+    assert X_res["c"].iloc[N:].isna().all() and X_res["c"].iloc[:N].equals(X["c"])
+    X_res, _ = SMOTEN(random_state=0).fit_resample(X[["c"]], Y)
+    assert X_res["c"].iloc[N:].isna().all()
+    X.loc[Y == 1, "c"] = "x"
+    X.loc[0, "c"] = None
+    X_res, _ = SMOTEN(random_state=0).fit_resample(X[["c"]], Y)
+    assert (X_res["c"].iloc[N:] == "x").all()

@@ -38,6 +38,9 @@ from ._smote import _check_class_sizes, _SMOTEBase, _stack
 
 __all__ = ["SMOTENC", "SMOTEN"]
 
+# SMOTEN's default encoder codes a missing value (None, NaN) so; it is then a category of its
+# own, as in SMOTENC's one-hot encoding (imbalanced-learn's SMOTEN raises on it).
+_MISSING_CODE = -1
 # Vote tables (rows x categories) are built this many cells at a time.
 _VOTE_CELLS = 2**22
 # Distance blocks of SMOTEN's Value Difference Metric: this many cells (8 MB) at a time; the
@@ -99,6 +102,10 @@ def _encode(encoder, values, n_rows: int, sampler: str):
     n_columns = len(categories)
     if isinstance(encoder, OrdinalEncoder) or sampler == "SMOTEN":
         codes = np.asarray(encoded)
+        if getattr(encoder, "encoded_missing_value", None) == _MISSING_CODE:
+            # scikit-learn lists the missing value last among a column's categories
+            for j, cats in enumerate(categories):
+                codes[codes[:, j] == _MISSING_CODE, j] = len(cats) - 1
         if codes.shape != (n_rows, n_columns) or not np.isfinite(codes.astype(float)).all():
             raise ValueError(
                 f"{sampler} needs an ordinal encoding with one code per categorical column "
@@ -373,7 +380,7 @@ class SMOTENC(_CategoricalSMOTE):
                 continue
             rows = groups[code]
             label = data.classes[code]
-            median_std = float(np.median(continuous[rows].astype(np.float64).std(axis=0)))
+            median_std = _median_std(continuous[rows])
             self.median_std_[label.item() if hasattr(label, "item") else label] = median_std
             space = _encoded_space(continuous[rows], codes[rows], median_std)
             local = nearest(self.nn_k_, space, k)
@@ -399,6 +406,20 @@ def _is_categorical(column) -> bool:
     if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
         return _containers._column_problem(column) is not None
     return False
+
+
+def _median_std(continuous: np.ndarray) -> float:
+    """Median over the columns of their standard deviation (ddof=0), at every scale.
+
+    Each column is divided by a power of two near its largest magnitude first (exact), so
+    squaring neither overflows (values ~1e200 gave an infinite spread) nor underflows
+    (~1e-200 gave 0, and categories then stopped counting in the distances).
+    """
+    values = continuous.astype(np.float64)
+    magnitude = np.abs(values).max(axis=0, initial=0.0)
+    exponent = np.frexp(np.where(magnitude > 0, magnitude, 1.0))[1]
+    spread = np.ldexp(np.ldexp(values, -exponent).std(axis=0), exponent)
+    return float(np.median(spread))
 
 
 def _continuous_data(data, columns: np.ndarray):
@@ -441,7 +462,8 @@ class SMOTEN(_CategoricalSMOTE):
     ----------
     categorical_encoder : estimator, default=None
         Ordinal encoder of the columns (cloned into ``categorical_encoder_``); ``None`` means
-        ``OrdinalEncoder(dtype=np.int32)``.
+        ``OrdinalEncoder(dtype=np.int32, encoded_missing_value=-1)``: a missing value (None,
+        NaN) is a category of its own, as in SMOTENC (imbalanced-learn's default raises).
     sampling_strategy : float, str, dict or callable, default='auto'
     random_state : None, int or RandomState, default=None
     k_neighbors : int or estimator, default=5
@@ -501,7 +523,8 @@ class SMOTEN(_CategoricalSMOTE):
 
     def _resample_columns(self, data, columns, targets, random_state) -> ResamplePlan:
         values = data.raw.toarray() if data.x_kind == "sparse" else data.raw
-        encoder = self._encoder(OrdinalEncoder(dtype=np.int32))
+        default = OrdinalEncoder(dtype=np.int32, encoded_missing_value=_MISSING_CODE)
+        encoder = self._encoder(default)
         codes, categories = _encode(encoder, values, data.shape[0], "SMOTEN")
         self.categorical_encoder_ = encoder
         sizes = [len(cats) for cats in categories]
