@@ -1,7 +1,7 @@
 """Resamplers with imbalanced-learn's API: ``fit_resample(X, y[, sample_weight=...])``.
 
 Over-samplers (:class:`RandomOverSampler`, :class:`SMOTE`, :class:`BorderlineSMOTE`,
-:class:`ADASYN`), under-samplers (:class:`RandomUnderSampler`), cleaning samplers
+:class:`ADASYN`, :class:`SMOTENC` and :class:`SMOTEN` for categorical columns), under-samplers (:class:`RandomUnderSampler`), cleaning samplers
 (:class:`TomekLinks`, :class:`EditedNearestNeighbours`) and their combinations
 (:class:`SMOTETomek`, :class:`SMOTEENN`). They accept ndarrays of any rank >= 2 (images,
 sequences), scipy sparse matrices and pandas objects, and return the same container types.
