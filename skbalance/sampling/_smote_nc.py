@@ -158,9 +158,12 @@ class _CategoricalSMOTE(_SMOTEBase):
     def _uses_matrix(self) -> bool:  # categorical columns: no numeric matrix of all of X
         return False
 
+    _finite_columns = False  # whether some columns must hold finite numbers
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.string = True
+        tags.input_tags.allow_nan = not self._finite_columns
         tags.input_tags.three_d_array = False
         return tags
 
@@ -268,6 +271,7 @@ class SMOTENC(_CategoricalSMOTE):
         **_CONSTRAINTS,
         "categorical_features": ["array-like", StrOptions({"auto"})],
     }
+    _finite_columns = True  # the continuous ones
 
     def __init__(
         self,
@@ -518,7 +522,7 @@ class SMOTEN(_CategoricalSMOTE):
                 "Passing a sparse matrix to SMOTEN is not really efficient since it is "
                 "converted to a dense array internally.",
                 DataConversionWarning,
-                stacklevel=4,
+                stacklevel=5,  # the caller of fit or fit_resample
             )
 
     def _resample_columns(self, data, columns, targets, random_state) -> ResamplePlan:
