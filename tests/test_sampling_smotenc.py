@@ -427,3 +427,41 @@ def test_imbalanced_learn_sampler_checks(estimator, check):
 @parametrize_with_checks(CHECKED, expected_failed_checks=_expected)
 def test_scikit_learn_estimator_checks(estimator, check):
     check(estimator)
+
+
+_SMALL = np.random.default_rng(5).integers(0, 3, N)
+CATEGORY_COLUMNS = {
+    "int64": _SMALL,
+    "Int64 with NA": pd.array(np.where(_SMALL == 2, None, _SMALL), dtype="Int64"),
+    "bool": _SMALL > 0,
+    "boolean": pd.array(_SMALL > 0, dtype="boolean"),
+    "string": pd.array(np.array(list("abc"))[_SMALL], dtype="string"),
+    "object": np.array(list("abc"), dtype=object)[_SMALL],
+    "category of ints": pd.Categorical(_SMALL),
+    "datetime": pd.Timestamp("2024-01-01") + pd.to_timedelta(_SMALL, unit="D"),
+}
+
+
+@pytest.mark.parametrize("sampler", ["SMOTENC", "SMOTEN"])
+@pytest.mark.parametrize("column", list(CATEGORY_COLUMNS))
+def test_every_column_dtype_as_a_category_round_trips(column, sampler):
+    """Class: a category written back through a numeric rule (pd.NA cast to a garbage
+    integer, a date turned into a float, a nullable dtype lost)."""
+    X = pd.DataFrame({"x": np.random.default_rng(0).normal(size=N), "c": CATEGORY_COLUMNS[column]})
+    if sampler == "SMOTEN":
+        X = X[["c"]]
+        X_res, _ = SMOTEN(random_state=0).fit_resample(X, Y)
+    else:
+        X_res, _ = SMOTENC(categorical_features=["c"], random_state=0).fit_resample(X, Y)
+    pd.testing.assert_series_equal(X_res.dtypes, X.dtypes)
+    pd.testing.assert_frame_equal(X_res.iloc[:N], X)
+    new = X_res["c"].iloc[N:]
+    assert set(new.dropna().tolist()) <= set(X["c"].dropna().tolist())
+    assert new.isna().sum() == 0 or X["c"].isna().any()
+
+
+def test_a_column_mixing_text_and_numbers_is_named_in_the_error():
+    """Class: an encoder's error that does not say which sampler or what to change."""
+    X = pd.DataFrame({"x": np.arange(N, dtype=float), "c": np.array(["a", 1, "b"], object)[_SMALL]})
+    with pytest.raises(TypeError, match="SMOTENC could not encode .* values of one kind"):
+        SMOTENC(categorical_features=["c"]).fit_resample(X, Y)

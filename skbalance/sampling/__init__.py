@@ -1,9 +1,10 @@
 """Resamplers with imbalanced-learn's API: ``fit_resample(X, y[, sample_weight=...])``.
 
 Over-samplers (:class:`RandomOverSampler`, :class:`SMOTE`, :class:`BorderlineSMOTE`,
-:class:`ADASYN`, :class:`SMOTENC` and :class:`SMOTEN` for categorical columns), under-samplers (:class:`RandomUnderSampler`), cleaning samplers
-(:class:`TomekLinks`, :class:`EditedNearestNeighbours`) and their combinations
-(:class:`SMOTETomek`, :class:`SMOTEENN`). They accept ndarrays of any rank >= 2 (images,
+:class:`ADASYN`, :class:`SMOTENC` and :class:`SMOTEN` for categorical columns),
+under-samplers (:class:`RandomUnderSampler`), cleaning samplers (:class:`TomekLinks`,
+:class:`EditedNearestNeighbours`) and their combinations (:class:`SMOTETomek`,
+:class:`SMOTEENN`). They accept ndarrays of any rank >= 2 (images,
 sequences), scipy sparse matrices and pandas objects, and return the same container types.
 Importing this package never imports TensorFlow or imbalanced-learn.
 """

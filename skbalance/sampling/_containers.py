@@ -347,8 +347,14 @@ def _synthetic_column(values: np.ndarray, dtype):
     numpy_dtype = getattr(dtype, "numpy_dtype", None) or getattr(dtype, "subtype", None)
     if numpy_dtype is None or isinstance(dtype, pd.CategoricalDtype):
         return pd.array(values, dtype=dtype)
-    values = values.astype(np.float64) if values.dtype == object else values
-    return pd.array(_synthetic_values(values, np.dtype(numpy_dtype)), dtype=dtype)
+    missing = None
+    if values.dtype == object:  # a nullable column's category may be pd.NA: it stays missing
+        missing = np.asarray(pd.isna(values), dtype=bool)
+        values = np.where(missing, 0, values).astype(np.float64)
+    out = pd.array(_synthetic_values(values, np.dtype(numpy_dtype)), dtype=dtype)
+    if missing is not None and missing.any():
+        out[missing] = pd.NA
+    return out
 
 
 def _synthetic_frame(new_rows, columns, dtypes):

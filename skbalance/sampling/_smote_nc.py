@@ -97,7 +97,14 @@ def _encode(encoder, values, n_rows: int, sampler: str):
     ``codes[:, j]`` indexes ``categories[j]``: from one-hot output (SMOTENC; one column per
     category, exactly one set per row and column) or ordinal output (SMOTEN).
     """
-    encoded = encoder.fit_transform(values)
+    try:
+        encoded = encoder.fit_transform(values)
+    except TypeError as exc:  # e.g. text and numbers in one column
+        raise TypeError(
+            f"{sampler} could not encode the categorical columns with "
+            f"{type(encoder).__name__}: {exc}. Give each categorical column values of one "
+            "kind (all text or all numbers), e.g. with X[column].astype(str)."
+        ) from None
     categories = [np.asarray(cats) for cats in encoder.categories_]
     n_columns = len(categories)
     if isinstance(encoder, OrdinalEncoder) or sampler == "SMOTEN":
