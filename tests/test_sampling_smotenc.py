@@ -465,3 +465,14 @@ def test_a_column_mixing_text_and_numbers_is_named_in_the_error():
     X = pd.DataFrame({"x": np.arange(N, dtype=float), "c": np.array(["a", 1, "b"], object)[_SMALL]})
     with pytest.raises(TypeError, match="SMOTENC could not encode .* values of one kind"):
         SMOTENC(categorical_features=["c"]).fit_resample(X, Y)
+
+
+def test_smoten_refuses_an_encoding_it_cannot_index():
+    """Class: NaN or out-of-range codes from a user's encoder used as category positions."""
+    X = np.array([["a"], [np.nan], ["b"]] * 20, dtype=object)
+    with pytest.raises(ValueError, match="encoded_missing_value=-1"):
+        SMOTEN(categorical_encoder=OrdinalEncoder()).fit_resample(X, Y)
+    X_res, _ = SMOTEN(categorical_encoder=OrdinalEncoder(encoded_missing_value=-1)).fit_resample(
+        X, Y
+    )
+    assert len(X_res) == 90

@@ -75,7 +75,7 @@ def _vote(votes: np.ndarray, n_categories: int, rng=None) -> np.ndarray:
     Ties: ``rng`` given, a tied code at random (imbalanced-learn's SMOTENC rule); ``None``,
     the smallest code (``scipy.stats.mode``'s rule, imbalanced-learn's SMOTEN).
     """
-    n_rows, n_voters = votes.shape
+    n_rows = len(votes)
     out = np.empty(n_rows, dtype=np.intp)
     step = max(1, _VOTE_CELLS // max(1, n_categories))
     for lo in range(0, n_rows, step):
@@ -107,17 +107,25 @@ def _encode(encoder, values, n_rows: int, sampler: str):
         ) from None
     categories = [np.asarray(cats) for cats in encoder.categories_]
     n_columns = len(categories)
-    if isinstance(encoder, OrdinalEncoder) or sampler == "SMOTEN":
-        codes = np.asarray(encoded)
-        if getattr(encoder, "encoded_missing_value", None) == _MISSING_CODE:
+    if sampler == "SMOTEN":
+        codes = np.asarray(encoded, dtype=np.float64)
+        sizes = np.array([len(cats) for cats in categories])
+        missing_code = getattr(encoder, "encoded_missing_value", None)
+        if codes.shape == (n_rows, n_columns) and missing_code == _MISSING_CODE:
             # scikit-learn lists the missing value last among a column's categories
-            for j, cats in enumerate(categories):
-                codes[codes[:, j] == _MISSING_CODE, j] = len(cats) - 1
-        if codes.shape != (n_rows, n_columns) or not np.isfinite(codes.astype(float)).all():
+            codes = np.where(codes == _MISSING_CODE, sizes - 1, codes)
+        if (
+            codes.shape != (n_rows, n_columns)
+            or not np.isfinite(codes).all()
+            or (codes < 0).any()
+            or (codes >= sizes).any()
+        ):
             raise ValueError(
-                f"{sampler} needs an ordinal encoding with one code per categorical column "
-                f"and no missing codes; the categorical_encoder gave shape {codes.shape} for "
-                f"{n_columns} column(s). Use sklearn.preprocessing.OrdinalEncoder()."
+                "SMOTEN needs an ordinal encoding with one code per column, each a position "
+                f"in the column's categories_; the categorical_encoder gave shape "
+                f"{codes.shape} for {n_columns} column(s), or codes outside the categories "
+                "(a missing value coded NaN?). Use sklearn.preprocessing.OrdinalEncoder("
+                "encoded_missing_value=-1)."
             )
         return codes.astype(np.intp), categories
     sizes = np.array([len(cats) for cats in categories])
