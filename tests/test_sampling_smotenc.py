@@ -476,3 +476,13 @@ def test_smoten_refuses_an_encoding_it_cannot_index():
         X, Y
     )
     assert len(X_res) == 90
+
+
+def test_combined_samplers_refuse_smotenc_by_name():
+    """Class: a sampler accepted where it cannot run (SMOTETomek's cleaner needs a numeric
+    matrix), failing later with a NotImplementedError instead of saying what fits."""
+    from skbalance.sampling import SMOTETomek
+
+    X = np.column_stack([np.arange(N, dtype=float), np.arange(N) % 3])
+    with pytest.raises(TypeError, match="must be a skbalance SMOTE, BorderlineSMOTE or ADASYN"):
+        SMOTETomek(smote=SMOTENC(categorical_features=[1])).fit_resample(X, Y)

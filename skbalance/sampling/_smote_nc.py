@@ -32,7 +32,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from . import _containers
-from ._base import ResamplePlan, class_rows, generator_from, spread_draws
+from ._base import BaseResampler, ResamplePlan, class_rows, generator_from, spread_draws
 from ._nearest import ExactNearestNeighbors, check_neighbors_object, n_neighbors_of, nearest
 from ._smote import _check_class_sizes, _SMOTEBase, _stack
 
@@ -165,10 +165,16 @@ def _new_rows(data, n_new: int, parts: dict) -> np.ndarray:
     return rows
 
 
-class _CategoricalSMOTE(_SMOTEBase):
-    """What SMOTENC and SMOTEN share: X's values are read column by column, not as a matrix."""
+class _CategoricalSMOTE(BaseResampler):
+    """What SMOTENC and SMOTEN share: X's values are read column by column, not as a matrix.
 
+    Not a ``_SMOTEBase``: that is the type SMOTETomek/SMOTEENN accept as ``smote``, and their
+    cleaners measure distances on a numeric matrix, which these samplers' inputs are not.
+    """
+
+    _sampling_type = "over-sampling"
     _needs_distances = False
+    _synthesise = _SMOTEBase._synthesise  # SMOTENC's continuous columns: SMOTE's segments
 
     def _uses_matrix(self) -> bool:  # categorical columns: no numeric matrix of all of X
         return False
