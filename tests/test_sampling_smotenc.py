@@ -23,7 +23,12 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skbalance.sampling import SMOTE, SMOTEN, SMOTENC
-from skbalance.sampling._smote_nc import _smallest, _vdm_block
+from skbalance.sampling._smote_nc import (
+    _class_probabilities,
+    _smallest,
+    _vdm_block,
+    _vdm_tables,
+)
 
 rng0 = np.random.default_rng(0)
 N = 60
@@ -171,13 +176,14 @@ def test_vdm_distances_are_imblearns_and_neighbours_exact(seed, n_classes):
     y = rng.integers(0, n_classes, 50)
     y[:n_classes] = np.arange(n_classes)
     vdm = ValueDifferenceMetric(n_categories=[3, 3, 3]).fit(codes, y)
-    expected = vdm.pairwise(codes)
-    tables = []
-    for j in range(3):
-        p = vdm.proba_per_class_[j]
-        tables.append(np.sum(np.abs(p[None, :, :] - p[:, None, :]), axis=-1) ** 2)
-    got = _vdm_block(tables, [codes[:, j] for j in range(3)], slice(0, 50))
+    expected = vdm.pairwise(codes[y == 0])
+    probabilities = _class_probabilities(codes, y, n_classes, [3, 3, 3])
+    for ours, theirs in zip(probabilities, vdm.proba_per_class_, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    tables, local_codes = _vdm_tables(codes[y == 0], probabilities)
+    got = _vdm_block(tables, local_codes, slice(0, int((y == 0).sum())))
     np.testing.assert_array_equal(got, expected)
+    expected = vdm.pairwise(codes)
     for count in (1, 4, 10):
         reference = np.sort(np.argsort(expected, axis=1, kind="stable")[:, :count], axis=1)
         np.testing.assert_array_equal(_smallest(expected.copy(), count), reference)

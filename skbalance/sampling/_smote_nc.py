@@ -582,13 +582,7 @@ class SMOTEN(_CategoricalSMOTE):
 
     def _neighbourhoods(self, codes: np.ndarray, probabilities: list, k: int) -> np.ndarray:
         """Each class row with its ``k`` nearest class rows by the VDM (local positions)."""
-        tables, local_codes = [], []
-        for j, table in enumerate(probabilities):
-            present, local = np.unique(codes[:, j], return_inverse=True)
-            p = table[present]
-            # imbalanced-learn's arithmetic (scipy's distance_matrix, p=1, then ** 2)
-            tables.append(np.sum(np.abs(p[None, :, :] - p[:, None, :]), axis=-1) ** 2)
-            local_codes.append(local.reshape(-1))
+        tables, local_codes = _vdm_tables(codes, probabilities)
         n_rows = len(codes)
         if type(self.nn_k_) is not ExactNearestNeighbors:  # a user's estimator, as imblearn
             estimator = self.nn_k_
@@ -619,6 +613,23 @@ def _class_probabilities(codes, class_codes, n_classes: int, sizes: list) -> lis
             counts /= counts.sum(axis=1, keepdims=True)
         tables.append(np.nan_to_num(counts, copy=False))
     return tables
+
+
+def _vdm_tables(codes: np.ndarray, probabilities: list) -> tuple[list, list]:
+    """Per column, the VDM term between every two categories present in ``codes``.
+
+    Returns ``(tables, local_codes)``: ``tables[j][a, b]`` is column ``j``'s term between its
+    ``a``-th and ``b``-th present categories, ``local_codes[j]`` each row's position among
+    them (a table as small as the categories present, not the whole column's).
+    """
+    tables, local_codes = [], []
+    for j, table in enumerate(probabilities):
+        present, local = np.unique(codes[:, j], return_inverse=True)
+        p = table[present]
+        # imbalanced-learn's arithmetic (scipy's distance_matrix, p=1, then ** 2)
+        tables.append(np.sum(np.abs(p[None, :, :] - p[:, None, :]), axis=-1) ** 2)
+        local_codes.append(local.reshape(-1))
+    return tables, local_codes
 
 
 def _vdm_block(tables: list, local_codes: list, queries: slice) -> np.ndarray:
