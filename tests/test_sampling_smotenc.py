@@ -492,3 +492,13 @@ def test_combined_samplers_refuse_smotenc_by_name():
     X = np.column_stack([np.arange(N, dtype=float), np.arange(N) % 3])
     with pytest.raises(TypeError, match="must be a skbalance SMOTE, BorderlineSMOTE or ADASYN"):
         SMOTETomek(smote=SMOTENC(categorical_features=[1])).fit_resample(X, Y)
+
+
+def test_a_list_of_mixed_rows_keeps_its_numbers():
+    """Class: NumPy's conversion of rows mixing text and numbers to all text, which turned
+    every number of the output (original rows too) into a string."""
+    rng = np.random.default_rng(0)
+    X = [[float(v), c] for v, c in zip(rng.normal(size=N), rng.choice(["a", "b"], N), strict=True)]
+    X_res, _ = SMOTENC(categorical_features=[1], random_state=0).fit_resample(X, Y.tolist())
+    assert X_res[: len(X)] == X
+    assert all(isinstance(row[0], float) and row[1] in ("a", "b") for row in X_res)

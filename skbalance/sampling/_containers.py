@@ -111,6 +111,12 @@ def read(X, y, sample_weight, *, sampler_name: str = "this sampler") -> Data:
     else:
         x_kind = "list" if isinstance(X, list | tuple) else "ndarray"
         raw = np.asarray(X)
+        if x_kind == "list" and raw.dtype.kind in "US":
+            # NumPy turns rows mixing text and numbers ([1.5, "Paris"]) into all text: keep
+            # each value as it is (an object array), so numbers come back as numbers
+            values = np.asarray(X, dtype=object)
+            if not all(isinstance(value, str | bytes) for value in values.flat):
+                raw = values
     shape = tuple(raw.shape)
     if len(shape) < 2:
         raise ValueError(
