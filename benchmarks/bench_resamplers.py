@@ -9,7 +9,8 @@ minority (goal: at least as fast), SMOTE on 300,000 x 20 with a 20% minority (go
 2x faster); SVMSMOTE (5,000 x 20) and KMeansSMOTE (100,000 x 20), 20% minority (goal: at
 least as fast); NearMiss (each version), RepeatedEditedNearestNeighbours, AllKNN and
 NeighbourhoodCleaningRule on 20,000-50,000 x 20 (goal: at most 0.5x imbalanced-learn's time);
-peak memory no higher.
+SMOTENC (50,000 x 20, 4 categorical columns) and SMOTEN (20,000 x 10, all categorical; goal
+for both: at least 2x faster); peak memory no higher.
 
     python benchmarks/bench_resamplers.py                 # 3 repeats, a few minutes
     python benchmarks/bench_resamplers.py --repeats 5 --cases smote
@@ -44,6 +45,16 @@ CASES = {
     "renn": ("RepeatedEditedNearestNeighbours", 50_000, 20, 0.20, {}),
     "allknn": ("AllKNN", 50_000, 20, 0.20, {}),
     "ncr": ("NeighbourhoodCleaningRule", 50_000, 20, 0.20, {}),
+    # the last 4 of the 20 columns categorical (5 categories each)
+    "smotenc": (
+        "SMOTENC",
+        50_000,
+        20,
+        0.20,
+        {"random_state": 0, "categorical_features": [16, 17, 18, 19]},
+    ),
+    # every column categorical (4 categories, whose frequencies differ by class)
+    "smoten": ("SMOTEN", 20_000, 10, 0.10),
 }
 
 
@@ -70,6 +81,10 @@ def worker(side: str, case: str, scale: float) -> dict:
     rng = np.random.default_rng(0)
     y = (rng.random(n_rows) < minority).astype(np.int64)
     X = rng.standard_normal((n_rows, n_features)) + y[:, None] * 0.5
+    if case == "smotenc":  # the columns its categorical_features names
+        X[:, -4:] = rng.integers(0, 5, size=(n_rows, 4))
+    elif case == "smoten":
+        X = np.floor(np.clip(X + 2, 0, 3.5)).astype(np.int64)
     sampler = getattr(library, name)(**(params[0] if params else {"random_state": 0}))
 
     baseline, peak, done = _rss_bytes(), [0], threading.Event()

@@ -61,8 +61,10 @@ def _preprocessor(X):
 
     if not hasattr(X, "columns"):
         return make_pipeline(_PowerOfTwoScaler(), StandardScaler())
-    numeric = [c for c in X.columns if X[c].dtype.kind in "biuf"]
-    other = [c for c in X.columns if c not in numeric]
+    from skbalance.compare import categorical_columns
+
+    other = categorical_columns(X)  # the smote preset keeps exactly these as categories
+    numeric = [c for c in X.columns if c not in other]
     return ColumnTransformer(
         [
             (

@@ -17,7 +17,20 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Strategy", "STRATEGIES", "balancing_reset", "resolve_strategy", "unmet_need"]
+__all__ = [
+    "RAW_SAMPLER",
+    "Strategy",
+    "STRATEGIES",
+    "balancing_reset",
+    "resolve_strategy",
+    "unmet_need",
+]
+
+
+# The key under which a strategy returns a sampler that must see the rows as the user gave
+# them (categorical columns as categories), before the estimator's preprocessing: not a
+# classifier parameter, compare puts it in a pipeline step (see compare._with_raw_sampler).
+RAW_SAMPLER = "raw_sampler"
 
 
 @dataclass(frozen=True)
@@ -25,6 +38,8 @@ class _Context:
     params: dict  # the configured classifier's get_params(deep=False)
     min_train_count: int  # rows of the rarest class in the smallest training fold
     random_state: int
+    categorical_columns: tuple = ()  # X's categorical columns (see compare.categorical_columns)
+    n_columns: int = 0  # X's columns
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,18 @@ def _with_sampler(class_name: str, **kwargs) -> Callable[[_Context], dict]:
 def _smote(ctx: _Context) -> dict:
     # SMOTE needs k_neighbors + 1 rows of a class in every training fold.
     k_neighbors = max(1, min(5, ctx.min_train_count - 1))
+    if ctx.categorical_columns:
+        # Categories stay categories: SMOTENC (SMOTEN when no column is numeric) on the raw
+        # columns, before one-hot encoding, never SMOTE on fractions of one-hot codes.
+        if len(ctx.categorical_columns) == ctx.n_columns:
+            return {RAW_SAMPLER: _sampler("SMOTEN", ctx, k_neighbors=k_neighbors)}
+        sampler = _sampler(
+            "SMOTENC",
+            ctx,
+            categorical_features=list(ctx.categorical_columns),
+            k_neighbors=k_neighbors,
+        )
+        return {RAW_SAMPLER: sampler}
     params = {"sampler": _sampler("SMOTE", ctx, k_neighbors=k_neighbors)}
     if "resample" in ctx.params:
         params["resample"] = "epoch"
@@ -134,7 +161,12 @@ STRATEGIES: dict[str, Strategy] = {
             _with_sampler("RandomOverSampler"),
             sampler="RandomOverSampler",
         ),
-        Strategy("smote", "SMOTE synthetic over-sampling", _smote, sampler="SMOTE"),
+        Strategy(
+            "smote",
+            "SMOTE synthetic over-sampling (SMOTENC/SMOTEN on categorical columns)",
+            _smote,
+            sampler="SMOTE",
+        ),
         Strategy(
             "class_balanced_batches",
             "every class equally often in each batch (Kang et al. 2020)",
@@ -161,19 +193,33 @@ def unmet_need(strategy: Strategy, *, min_train_count: int) -> str | None:
 
 
 def resolve_strategy(
-    strategy: Strategy, params: dict, *, min_train_count: int, random_state: int
+    strategy: Strategy,
+    params: dict,
+    *,
+    min_train_count: int,
+    random_state: int,
+    categorical_columns: tuple = (),
+    n_columns: int = 0,
 ) -> tuple[dict | None, str | None]:
     """``(parameters to set, None)`` for ``strategy``, or ``(None, why it cannot run)``.
 
     ``params`` is the classifier's ``get_params(deep=False)``: a strategy that sets a parameter
-    the classifier does not have is not offered.
+    the classifier does not have is not offered. ``categorical_columns`` (of ``n_columns``)
+    are the data's categorical columns; a strategy may then return a sampler for the raw rows
+    under :data:`RAW_SAMPLER`.
     """
     reason = unmet_need(strategy, min_train_count=min_train_count)
     if reason is not None:
         return None, reason
-    ctx = _Context(params=params, min_train_count=min_train_count, random_state=random_state)
+    ctx = _Context(
+        params=params,
+        min_train_count=min_train_count,
+        random_state=random_state,
+        categorical_columns=tuple(categorical_columns),
+        n_columns=n_columns,
+    )
     built = strategy.build(ctx)
-    missing = sorted(name for name in built if name not in params)
+    missing = sorted(name for name in built if name not in params and name != RAW_SAMPLER)
     if missing:
         return None, f"the classifier has no parameter {', '.join(missing)}"
     return {**balancing_reset(params), **built}, None

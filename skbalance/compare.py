@@ -23,7 +23,7 @@ from sklearn.utils import check_random_state
 
 from skbalance._errors import InputError
 from skbalance._labels import encode_labels
-from skbalance._presets import STRATEGIES, resolve_strategy
+from skbalance._presets import RAW_SAMPLER, STRATEGIES, resolve_strategy
 from skbalance._report import ComparisonResult
 from skbalance.metrics import geometric_mean_scorer, make_class_recall_scorer
 
@@ -47,6 +47,45 @@ def _final_step(estimator):
         name, estimator = estimator.steps[-1]
         prefix += f"{name}__"
     return prefix, estimator
+
+
+def categorical_columns(X) -> list:
+    """The categorical columns of ``X``: a DataFrame's columns that are not numbers or booleans.
+
+    The one rule of the command line's preprocessing (these columns are one-hot encoded, the
+    others scaled) and of the ``smote`` preset (these columns stay categories: SMOTENC).
+    """
+    if not hasattr(X, "columns"):
+        return []
+    return [column for column in X.columns if X[column].dtype.kind not in "biuf"]
+
+
+def _with_raw_sampler(estimator, sampler, numeric: list):
+    """``estimator`` preceded by ``sampler``, which then sees the rows as the user gave them.
+
+    A Pipeline's steps are kept (so the strategies' parameter names stay the same); any other
+    estimator becomes the step ``"classifier"``. Missing numbers are filled (median of the
+    training fold) before the sampler, which needs finite values; the estimator's own
+    preprocessing then finds none.
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+
+    from skbalance.pipeline import Pipeline
+
+    steps = list(estimator.steps) if hasattr(estimator, "steps") else [("classifier", estimator)]
+    fill = ColumnTransformer(
+        [
+            (
+                "numeric",
+                SimpleImputer(strategy="median", keep_empty_features=True),
+                numeric,
+            )
+        ],
+        remainder="passthrough",
+        verbose_feature_names_out=False,
+    ).set_output(transform="pandas")
+    return Pipeline([("fill_numbers", fill), ("raw_sampler", sampler), *steps])
 
 
 def _default_estimator():
@@ -211,7 +250,7 @@ def _check_folds(cv, random_state, codes, classes, name="y"):
     return splits, min_train_count
 
 
-def _plan(strategies, estimator, min_train_count, seed) -> _Plan:
+def _plan(strategies, estimator, min_train_count, seed, X=None) -> _Plan:
     plan = _Plan()
     if isinstance(strategies, Mapping):
         for name, candidate in strategies.items():
@@ -235,9 +274,16 @@ def _plan(strategies, estimator, min_train_count, seed) -> _Plan:
     base = _default_estimator() if estimator is None else estimator
     prefix, classifier = _final_step(base)
     params = classifier.get_params(deep=False)
+    categorical = categorical_columns(X)
+    n_columns = X.shape[1] if hasattr(X, "columns") else 0
     for name in requested:
         settings, reason = resolve_strategy(
-            STRATEGIES[name], params, min_train_count=min_train_count, random_state=seed
+            STRATEGIES[name],
+            params,
+            min_train_count=min_train_count,
+            random_state=seed,
+            categorical_columns=tuple(categorical),
+            n_columns=n_columns,
         )
         if reason is not None:
             plan.skipped[name] = reason
@@ -245,7 +291,11 @@ def _plan(strategies, estimator, min_train_count, seed) -> _Plan:
         configured = clone(base)
         if "random_state" in params and params["random_state"] is None:
             settings["random_state"] = seed  # same initial weights for every strategy
+        raw_sampler = settings.pop(RAW_SAMPLER, None)
         configured.set_params(**{prefix + key: value for key, value in settings.items()})
+        if raw_sampler is not None:
+            numeric = [column for column in X.columns if column not in categorical]
+            configured = _with_raw_sampler(configured, raw_sampler, numeric)
         plan.estimators[name] = configured
         plan.descriptions[name] = STRATEGIES[name].description
     if strategies is not None and plan.skipped:
@@ -423,7 +473,7 @@ def compare_strategies(
     classes, positive_label, seed = checked.classes, checked.positive_label, checked.seed
     splits, min_train_count = checked.splits, checked.min_train_count
     scorers, shown = _resolve_scoring(scoring, classes, positive_label)
-    plan = _plan(strategies, estimator, min_train_count, seed)
+    plan = _plan(strategies, estimator, min_train_count, seed, X)
 
     fold_rows, failures, last_error = [], {}, None
     progress = _Progress(len(plan.estimators), verbose)

@@ -602,6 +602,8 @@ def test_preprocessing_is_the_same_at_every_scale(exponent, seed):
 
 
 def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
+    """Also the smote strategy on a CSV with a text column ('city'): SMOTENC on the raw
+    columns, then one-hot encoding (class: SMOTE on one-hot codes, fractional categories)."""
     out_json, out_png = tmp_path / "board.json", tmp_path / "board.png"
     try:
         import matplotlib  # noqa: F401
@@ -615,7 +617,7 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
         "--target",
         "decision",
         "--strategies",
-        "none,balanced_weights",
+        "none,balanced_weights,smote",
         "--epochs",
         2,
         "--cv",
@@ -635,7 +637,8 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     assert "Recommendation:" in out.stdout
     assert "recall[buy]" in out.stdout  # a label in brackets is not swallowed as rich markup
     data = json.loads(out_json.read_text())
-    assert {e["strategy"] for e in data["leaderboard"]} == {"none", "balanced_weights"}
+    assert {e["strategy"] for e in data["leaderboard"]} == {"none", "balanced_weights", "smote"}
+    assert data["failures"] == {}
     assert data["positive_label"] == "buy" and data["n_splits"] == 2
     assert data["classes"] == ["buy", "don't buy"]
     metrics = data["leaderboard"][0]["metrics"]

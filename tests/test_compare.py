@@ -500,3 +500,92 @@ def test_average_precision_by_name_scores_the_positive_label_with_string_labels(
     )
     assert result.metrics == ["average_precision", "recall[churn]"]
     assert result.table["average_precision_mean"].between(0, 1).all()
+
+
+def mixed_frame(n=90, seed=0):
+    """Numbers (one missing), a text column and a category column; 'rare' is 1 row in 6."""
+    rng = np.random.RandomState(seed)
+    y = np.where(np.arange(n) % 6 == 0, "rare", "common")
+    X = pd.DataFrame(
+        {
+            "price": rng.normal(300, 50, n) - 60 * (y == "rare"),
+            "rooms": rng.randint(1, 6, n),
+            "city": rng.choice(["Lyon", "Nantes", "Paris"], n),
+            "tier": pd.Categorical(rng.choice(["low", "high"], n), categories=["low", "high"]),
+        }
+    )
+    X.loc[4, "price"] = np.nan
+    return X, y
+
+
+def cli_pipeline(X):
+    from skbalance._cli import _preprocessor
+
+    return Pipeline([("preprocess", _preprocessor(X)), ("classifier", LogisticRegression())])
+
+
+def test_smote_preset_keeps_categories_with_smotenc_before_one_hot():
+    """Class: SMOTE run on one-hot columns, giving synthetic rows fractional 'categories'.
+
+    With categorical columns, the smote preset puts SMOTENC on the raw columns (after the
+    numbers' missing values are filled) before the estimator's one-hot encoding: every
+    synthetic row carries a category the column has. Only the sampler part is fitted here.
+    """
+    X, y = mixed_frame()
+    result = compare_strategies(
+        X, y, estimator=cli_pipeline(X), strategies=["none", "smote"], cv=3, random_state=0
+    )
+    smote = result.estimators["smote"]
+    assert [name for name, _ in smote.steps] == [
+        "fill_numbers", "raw_sampler", "preprocess", "classifier"
+    ]  # fmt: skip
+    sampler = smote.named_steps["raw_sampler"]
+    assert type(sampler).__name__ == "SMOTENC"
+    assert sampler.categorical_features == ["city", "tier"]
+    assert sampler.k_neighbors == 5 and sampler.random_state is not None
+    filled = smote.named_steps["fill_numbers"].fit_transform(X)
+    assert not filled.isna().any().any()
+    X_res, y_res = sampler.fit_resample(filled, y)
+    new = X_res.iloc[len(X) :]
+    assert len(new) == (y == "common").sum() - (y == "rare").sum()
+    assert set(new["city"]) <= {"Lyon", "Nantes", "Paris"}
+    assert new["tier"].dtype == X["tier"].dtype and new["tier"].notna().all()
+    # the encoded synthetic rows are exact one-hot codes, never fractions
+    encoded = smote.named_steps["preprocess"].fit(filled).transform(new)
+    one_hot = encoded[:, 2:]
+    assert set(np.unique(one_hot)) <= {0.0, 1.0} and (one_hot.sum(axis=1) == 2).all()
+    assert result.table.shape[0] == 2 and result.failures == {}
+
+
+def test_smote_preset_on_categorical_only_and_numeric_data():
+    """Class: a mixed-data rule applied where it cannot run (SMOTENC needs a numeric column)
+    or where it changes nothing (numeric data keeps the classifier's per-epoch SMOTE)."""
+    X, y = mixed_frame()
+    only_categories = X[["city", "tier"]]
+    result = compare_strategies(
+        only_categories, y, estimator=cli_pipeline(only_categories), strategies=["smote"], cv=2
+    )
+    assert type(result.estimators["smote"].named_steps["raw_sampler"]).__name__ == "SMOTEN"
+    numeric = X[["rooms"]]
+    base = Pipeline([("scale", StandardScaler()), ("classifier", StandIn())])
+    result = compare_strategies(numeric, y, estimator=base, strategies=["smote"], cv=2)
+    assert type(result.estimators["smote"].named_steps["classifier"].sampler).__name__ == "SMOTE"
+
+
+def test_one_rule_for_categorical_columns():
+    """Class: the preprocessing one-hot encoding other columns than the preset keeps as
+    categories (a category SMOTENC interpolates, or a number it votes on)."""
+    from skbalance.compare import categorical_columns
+
+    X, _ = mixed_frame()
+    X["flag"] = X["rooms"] > 2
+    X["count"] = pd.array(X["rooms"], dtype="Int64")
+    assert categorical_columns(X) == ["city", "tier"]
+    encoded = [
+        c
+        for name, _, cols in cli_pipeline(X)[0].transformers
+        for c in cols
+        if name == "categorical"
+    ]
+    assert encoded == ["city", "tier"]
+    assert categorical_columns(X.to_numpy()) == []

@@ -1,8 +1,9 @@
 """Resamplers with imbalanced-learn's API: ``fit_resample(X, y[, sample_weight=...])``.
 
 Over-samplers (:class:`RandomOverSampler`, :class:`SMOTE`, :class:`BorderlineSMOTE`,
-:class:`ADASYN`), under-samplers (:class:`RandomUnderSampler`, :class:`NearMiss`), cleaning
-samplers (:class:`TomekLinks`, :class:`EditedNearestNeighbours`,
+:class:`SVMSMOTE`, :class:`KMeansSMOTE`, :class:`ADASYN`, and :class:`SMOTENC` and
+:class:`SMOTEN` for categorical columns), under-samplers (:class:`RandomUnderSampler`,
+:class:`NearMiss`), cleaning samplers (:class:`TomekLinks`, :class:`EditedNearestNeighbours`,
 :class:`RepeatedEditedNearestNeighbours`, :class:`AllKNN`,
 :class:`NeighbourhoodCleaningRule`), combinations (:class:`SMOTETomek`, :class:`SMOTEENN`)
 and :class:`FunctionSampler` (any function as a sampler). They accept ndarrays of any rank
@@ -21,6 +22,7 @@ from ._nearmiss import NearMiss
 from ._random import RandomOverSampler, RandomUnderSampler
 from ._smote import ADASYN, SMOTE, BorderlineSMOTE
 from ._smote_filtered import SVMSMOTE, KMeansSMOTE
+from ._smote_nc import SMOTEN, SMOTENC
 
 __all__ = [
     "ADASYN",
@@ -29,8 +31,8 @@ __all__ = [
     "BorderlineSMOTE",
     "EditedNearestNeighbours",
     "ExactNearestNeighbors",
-    "KMeansSMOTE",
     "FunctionSampler",
+    "KMeansSMOTE",
     "NearMiss",
     "NeighbourhoodCleaningRule",
     "RandomOverSampler",
@@ -38,6 +40,8 @@ __all__ = [
     "RepeatedEditedNearestNeighbours",
     "SMOTE",
     "SMOTEENN",
+    "SMOTEN",
+    "SMOTENC",
     "SMOTETomek",
     "SVMSMOTE",
     "TomekLinks",

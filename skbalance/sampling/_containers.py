@@ -111,6 +111,12 @@ def read(X, y, sample_weight, *, sampler_name: str = "this sampler") -> Data:
     else:
         x_kind = "list" if isinstance(X, list | tuple) else "ndarray"
         raw = np.asarray(X)
+        if x_kind == "list" and raw.dtype.kind in "US":
+            # NumPy turns rows mixing text and numbers ([1.5, "Paris"]) into all text: keep
+            # each value as it is (an object array), so numbers come back as numbers
+            values = np.asarray(X, dtype=object)
+            if not all(isinstance(value, str | bytes) for value in values.flat):
+                raw = values
     shape = tuple(raw.shape)
     if len(shape) < 2:
         raise ValueError(
@@ -203,7 +209,8 @@ def check_columns(data: Data, *, creates_rows: bool) -> None:
     pandas nullable ``Int64``/``Float64``/``boolean``, sparse) are accepted; categorical,
     date/time, text and complex columns are a ``TypeError`` naming the column; ``object``
     columns are accepted when every value is a number (new values are written as floats,
-    as for an ``object`` ndarray). ``creates_rows`` only words the message.
+    as for an ``object`` ndarray). ``creates_rows`` only words the message (a generating
+    sampler refusing categories or text points to SMOTENC and SMOTEN).
     """
     if data.x_kind == "dataframe":
         columns = list(data.raw.items())
@@ -218,7 +225,27 @@ def check_columns(data: Data, *, creates_rows: bool) -> None:
         problem = _column_problem(column)
         if problem is not None:
             what = "X" if name is None else f"column {name!r} of X"
-            raise TypeError(f"{data.sampler_name} {does}, but {what} {problem}")
+            hint = _CATEGORICAL_HINT if creates_rows and _is_categories(column) else ""
+            raise TypeError(f"{data.sampler_name} {does}, but {what} {problem}{hint}")
+
+
+_CATEGORICAL_HINT = (
+    " To over-sample rows with categorical columns, use skbalance.sampling.SMOTENC "
+    "(numeric and categorical columns; categorical_features='auto' finds them) or SMOTEN "
+    "(categorical columns only): their new rows take real categories."
+)
+
+
+def _is_categories(column) -> bool:
+    """A column SMOTENC can treat as categorical: ``category``, text or (non-number) objects."""
+    import pandas as pd
+
+    dtype = column.dtype
+    return (
+        isinstance(dtype, pd.CategoricalDtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+    )
 
 
 def _column_problem(column) -> str | None:
@@ -310,14 +337,30 @@ def _synthetic_values(new_rows, dtype):
 
 
 def _synthetic_column(values: np.ndarray, dtype):
-    """One DataFrame column of synthetic values, in the column's own (maybe pandas) dtype."""
+    """One DataFrame column of synthetic values, in the column's own (maybe pandas) dtype.
+
+    ``values`` are numbers to round into the dtype, or (an object array from SMOTENC and
+    SMOTEN) values taken as they are from the column: a ``category`` column keeps its
+    categories, a text column its text.
+    """
     import pandas as pd
 
     if isinstance(dtype, np.dtype):
+        if values.dtype == object and dtype.kind in "biuf":
+            values = values.astype(np.float64)
         return _synthetic_values(values, dtype)
     # nullable Int64/Float64/boolean carry their NumPy type; sparse columns their subtype
-    numpy_dtype = getattr(dtype, "numpy_dtype", None) or dtype.subtype
-    return pd.array(_synthetic_values(values, np.dtype(numpy_dtype)), dtype=dtype)
+    numpy_dtype = getattr(dtype, "numpy_dtype", None) or getattr(dtype, "subtype", None)
+    if numpy_dtype is None or isinstance(dtype, pd.CategoricalDtype):
+        return pd.array(values, dtype=dtype)
+    missing = None
+    if values.dtype == object:  # a nullable column's category may be pd.NA: it stays missing
+        missing = np.asarray(pd.isna(values), dtype=bool)
+        values = np.where(missing, 0, values).astype(np.float64)
+    out = pd.array(_synthetic_values(values, np.dtype(numpy_dtype)), dtype=dtype)
+    if missing is not None and missing.any():
+        out[missing] = pd.NA
+    return out
 
 
 def _synthetic_frame(new_rows, columns, dtypes):
