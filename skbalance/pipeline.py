@@ -308,17 +308,18 @@ class Pipeline(_SklearnPipeline):
             carried["sample_weight"] = sample_weight
         Xt, yt, routed, indices = self._fit_steps(X, y, params, "fit", carried)
         name, final = self._final()
-        if _routing.is_resampler(final):
-            Xt, yt, final, indices = _routing.resample_step(
-                final,
-                Xt,
-                yt,
-                own_params=_routing.own_fit_params(routed.get(name)),
-                carried=carried,
-                indices=indices,
-            )
-        elif not _routing.is_passthrough(final):
-            Xt, _ = _routing.fit_transform_one(final, Xt, yt, self._step_params(-1, routed))
+        with _routing.log_step("Pipeline", self._step_message(len(self.steps) - 1)):
+            if _routing.is_resampler(final):
+                Xt, yt, final, indices = _routing.resample_step(
+                    final,
+                    Xt,
+                    yt,
+                    own_params=_routing.own_fit_params(routed.get(name)),
+                    carried=carried,
+                    indices=indices,
+                )
+            elif not _routing.is_passthrough(final):
+                Xt, _ = _routing.fit_transform_one(final, Xt, yt, self._step_params(-1, routed))
         if indices is not None:
             self.sample_indices_ = indices
         elif hasattr(self, "sample_indices_"):

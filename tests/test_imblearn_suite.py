@@ -855,6 +855,11 @@ def test_verbose_logs_every_step_as_scikit_learn_does(capsys, skip, where):
     Pipeline(with_sampler, verbose=True).fit(X, y)
     log = capsys.readouterr().out.splitlines()
     assert [line.split(") Processing ")[1].split(",")[0] for line in log] == ["rus", "b", "clf"]
+    # fit_resample logs every step too, the last one included
+    resampling = [*with_sampler[:2], ("last", RandomUnderSampler(random_state=0))]
+    Pipeline(resampling, verbose=True).fit_resample(X, y)
+    log = capsys.readouterr().out.splitlines()
+    assert [line.split(") Processing ")[1].split(",")[0] for line in log] == ["rus", "b", "last"]
 
 
 def test_x_y_length_check_only_where_a_resampler_would_accept_a_mismatch():
