@@ -535,6 +535,28 @@ def run_suite(workdir: Path, files) -> dict:
     return json.loads(report.read_text())
 
 
+def deviation_problems(in_file: dict, deviations: dict, relpath: str) -> list:
+    """What is wrong with ``deviations`` for the results ``in_file`` of one test file: failures
+    not listed (as ready-to-paste entries), and listed tests that passed, were skipped or did
+    not run."""
+    failed = {nodeid for nodeid, r in in_file.items() if r["outcome"] == "failed"}
+    listed = {nodeid for nodeid in deviations if _file_of(nodeid) == relpath}
+    checks = {
+        "imbalanced-learn tests that fail on skbalance (fix, or add to DEVIATIONS with "
+        "the reason):": [
+            f"{n!r}: {_short(in_file[n]['message'])!r}," for n in sorted(failed - listed)
+        ],
+        "listed in DEVIATIONS but now pass (remove them):": sorted(
+            n for n in listed if in_file.get(n, {}).get("outcome") in ("passed", "xfailed")
+        ),
+        "listed in DEVIATIONS but skipped (a class went missing?):": sorted(
+            n for n in listed if in_file.get(n, {}).get("outcome") == "skipped"
+        ),
+        "listed in DEVIATIONS but not run (renamed?):": sorted(listed - set(in_file)),
+    }
+    return [f"{title}\n  " + "\n  ".join(ids) for title, ids in checks.items() if ids]
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict:
     return run_suite(tmp_path_factory.mktemp("imblearn_suite"), list(SUITE))
@@ -545,7 +567,7 @@ def _file_of(nodeid: str) -> str:
 
 
 def _short(message: str) -> str:
-    errors = [line[2:] for line in message.splitlines() if line.startswith("E ")]
+    errors = [line[2:].strip() for line in message.splitlines() if line.startswith("E ")]
     return " | ".join(errors[:3])[:400] or message.strip().splitlines()[-1:][0][:400]
 
 
@@ -559,22 +581,7 @@ def test_imblearn_test_file(results, relpath):
     """
     in_file = {nodeid: r for nodeid, r in results.items() if _file_of(nodeid) == relpath}
     assert in_file, f"no test of {relpath} ran"
-    failed = {nodeid for nodeid, r in in_file.items() if r["outcome"] == "failed"}
-    listed = {nodeid for nodeid in DEVIATIONS if _file_of(nodeid) == relpath}
-    regressions = sorted(failed - listed)
-    stale = sorted(nodeid for nodeid in listed - failed if nodeid in in_file)
-    vanished = sorted(nodeid for nodeid in listed if nodeid not in in_file)
-    problems = []
-    if regressions:
-        problems.append(
-            "imbalanced-learn tests that fail on skbalance (fix, or add to DEVIATIONS "
-            "with the reason):\n"
-            + "\n".join(f"    {n!r}: {_short(in_file[n]['message'])!r}," for n in regressions)
-        )
-    if stale:
-        problems.append("listed in DEVIATIONS but now pass (remove them):\n  " + "\n  ".join(stale))
-    if vanished:
-        problems.append("listed in DEVIATIONS but not run (renamed?):\n  " + "\n  ".join(vanished))
+    problems = deviation_problems(in_file, DEVIATIONS, relpath)
     assert not problems, "\n".join(problems)
     skipped = [r for r in in_file.values() if r["outcome"] == "skipped"]
     if skipped and len(skipped) == len(in_file):
@@ -615,6 +622,34 @@ def test_every_imblearn_test_file_is_run_or_out_of_scope():
     }
     assert found - set(SUITE) - set(OUT_OF_SCOPE) == set()
     assert set(SUITE) & set(OUT_OF_SCOPE) == set()
+
+
+def test_deviation_problems_catch_regressions_and_stale_entries():
+    """Class: a conformance check that cannot fail (a new failure, or a listed deviation
+    that passes, is skipped or vanished, must each be reported)."""
+    in_file = {
+        "f.py::new_failure": {"outcome": "failed", "message": "E   ValueError: boom"},
+        "f.py::listed_failure": {"outcome": "failed", "message": "E   x"},
+        "f.py::fixed": {"outcome": "passed", "message": ""},
+        "f.py::went_missing": {"outcome": "skipped", "message": "not covered: X missing"},
+    }
+    deviations = {
+        "f.py::listed_failure": "draws: ...",
+        "f.py::fixed": "draws: ...",
+        "f.py::went_missing": "draws: ...",
+        "f.py::renamed": "draws: ...",
+        "other.py::fixed": "draws: ...",
+    }
+    problems = deviation_problems(in_file, deviations, "f.py")
+    assert [p.splitlines()[1:] for p in problems] == [
+        ["  'f.py::new_failure': 'ValueError: boom',"],
+        ["  f.py::fixed"],
+        ["  f.py::went_missing"],
+        ["  f.py::renamed"],
+    ]
+    assert deviation_problems(in_file, {**deviations, "f.py::new_failure": "?"}, "f.py")
+    only_listed = {k: v for k, v in in_file.items() if k == "f.py::listed_failure"}
+    assert deviation_problems(only_listed, {"f.py::listed_failure": "draws: ..."}, "f.py") == []
 
 
 def test_rewrite_imports_replaces_only_listed_names():
