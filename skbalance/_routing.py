@@ -8,6 +8,8 @@ here, so a scikit-learn upgrade is checked in one module (tests run it on 1.6 an
   :func:`inference_steps` is what our override yields.
 - ``BaseEstimator._validate_params`` checks ``_parameter_constraints``
   (:func:`validate_params`).
+- ``sklearn.utils._user_interface._print_elapsed_time`` prints ``verbose`` logs in
+  scikit-learn's exact format (:func:`log_step`).
 
 Everything else uses public API: ``sklearn.get_config``, ``process_routing``,
 ``MetadataRouter``/``MethodMapping`` and ``sklearn.utils._safe_indexing`` (documented as public).
@@ -15,13 +17,16 @@ Everything else uses public API: ``sklearn.get_config``, ``process_routing``,
 
 from __future__ import annotations
 
-import time
-from contextlib import contextmanager
-
 import numpy as np
 from sklearn import get_config
 from sklearn.utils import Bunch
-from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
+from sklearn.utils._user_interface import _print_elapsed_time
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    get_routing_for_object,
+    process_routing,
+)
 
 # Per-row data (its validation, and how it follows a resampler's rows) has its own home; these
 # names are re-exported because the pipeline and ResampledClassifier reach them through here.
@@ -168,8 +173,11 @@ def route_inference(owner, method: str, params: dict) -> dict:
 
 
 def own_fit_params(routed_step) -> dict:
-    """Parameters a resampler step receives itself (routed to its ``fit``)."""
-    return dict(routed_step.get("fit", {})) if routed_step is not None else {}
+    """Parameters a resampler step receives itself: those routed to its ``fit`` and, with
+    imbalanced-learn's routing API, to its ``fit_resample`` (``set_fit_resample_request``)."""
+    if routed_step is None:
+        return {}
+    return {**routed_step.get("fit", {}), **routed_step.get("fit_resample", {})}
 
 
 def per_row_params(routed: dict, names, n_samples: int, carried: dict, exclude=()) -> list:
@@ -227,7 +235,7 @@ def check_steps(pipeline) -> None:
     validate_params(pipeline)
     if pipeline.transform_input is not None and not routing_enabled():
         raise ValueError(
-            "The transform_input parameter can only be set if metadata routing is enabled: "
+            "The `transform_input` parameter can only be set if metadata routing is enabled: "
             "call sklearn.set_config(enable_metadata_routing=True), or leave it as None."
         )
     for step in pipeline.steps:
@@ -250,16 +258,20 @@ def check_steps(pipeline) -> None:
         if not (hasattr(step, "fit") or hasattr(step, "fit_transform")) or not hasattr(
             step, "transform"
         ):
+            # scikit-learn's and imbalanced-learn's phrase first: code written for them
+            # matches on it
             raise TypeError(
-                f"Step {name!r} ({type(step).__name__}) is neither a transformer (fit and "
-                "transform) nor a resampler (fit_resample); intermediate steps must be "
-                "one of these, or 'passthrough'."
+                "All intermediate steps should be transformers and implement fit and "
+                f"transform or fit_resample, or be the string 'passthrough'; step {name!r} "
+                f"({type(step).__name__}) is neither a transformer (fit and transform) nor a "
+                "resampler (fit_resample)."
             )
     final_name, final = pipeline.steps[-1]
     if not (is_passthrough(final) or hasattr(final, "fit") or hasattr(final, "fit_resample")):
         raise TypeError(
-            f"The last step {final_name!r} ({type(final).__name__}) must implement fit or "
-            "fit_resample, or be 'passthrough'."
+            "Last step of Pipeline should implement fit or be the string 'passthrough' (a "
+            f"resampler's fit_resample also does); step {final_name!r} "
+            f"({type(final).__name__}) has none of these."
         )
 
 
@@ -301,11 +313,35 @@ def transform_value(sub_pipeline, value):
     return sub_pipeline.transform(value)
 
 
+def fit_resample_requested(step) -> bool:
+    """Whether metadata is routed to ``step.fit_resample`` by imbalanced-learn's routing API
+    (``set_fit_resample_request``).
+
+    imbalanced-learn registers ``fit_resample`` with scikit-learn's metadata routing when it
+    is imported, so any sampler class defined afterwards (ours too, depending on import order)
+    has ``set_fit_resample_request``. A step routes there when a request was set, or when its
+    ``fit_resample`` takes metadata other than ``sample_weight`` (so that passing it unset
+    gets scikit-learn's "set_fit_resample_request" message). An untouched ``sample_weight``
+    request is left to the pipeline, which carries the weight through every resampler by
+    itself, whatever the import order.
+    """
+    if not hasattr(step, "set_fit_resample_request"):
+        return False
+    request = getattr(get_routing_for_object(step), "fit_resample", None)
+    if request is None:
+        return False
+    return any(
+        value is not None or name != "sample_weight" for name, value in request.requests.items()
+    )
+
+
 def build_router(owner, steps) -> MetadataRouter:
     """Metadata routing of a pipeline whose steps may be resamplers.
 
     Like scikit-learn's, except that a resampler step receives (in ``fit_resample``) what its
-    ``fit`` requests, and steps skipped at inference get nothing at inference.
+    ``fit`` requests, or what its ``fit_resample`` requests where imbalanced-learn's routing
+    API offers ``set_fit_resample_request``; steps skipped at inference get nothing at
+    inference.
     """
     router = MetadataRouter(owner=owner)
     for idx, (name, step) in enumerate(steps):
@@ -316,6 +352,8 @@ def build_router(owner, steps) -> MetadataRouter:
         if is_resampler(step):
             for caller in FIT_METHODS:
                 mapping.add(caller=caller, callee="fit")
+                if fit_resample_requested(step):
+                    mapping.add(caller=caller, callee="fit_resample")
         elif hasattr(step, "fit_transform") and not is_last:
             for caller in FIT_METHODS:
                 mapping.add(caller=caller, callee="fit_transform")
@@ -355,12 +393,8 @@ def name_steps(steps) -> list:
     return named
 
 
-@contextmanager
 def log_step(owner: str, message: str | None):
-    """Print ``[owner] message, total=...`` like scikit-learn when ``verbose`` asks for it."""
-    if message is None:
-        yield
-        return
-    start = time.perf_counter()
-    yield
-    print(f"[{owner}] {message}, total={time.perf_counter() - start:5.1f}s")
+    """Print ``[owner] ... message, total=...`` when ``verbose`` asks for it (``message`` not
+    None), in scikit-learn's own format: a log read or parsed for scikit-learn's Pipeline
+    reads the same for ours."""
+    return _print_elapsed_time(owner, message)

@@ -106,7 +106,7 @@ class Pipeline(_SklearnPipeline):
             # Resamplers flatten a column y silently; warn as a classifier given it would.
             y = column_or_1d(y, warn=True)
         n_samples, n_labels = _routing.n_rows(X), _routing.n_rows(y)
-        if None not in (n_samples, n_labels) and n_samples != n_labels:
+        if resamples and None not in (n_samples, n_labels) and n_samples != n_labels:
             # Some resamplers (imbalanced-learn's) would silently accept the mismatch.
             raise ValueError(
                 f"X has {n_samples} rows but y has {n_labels} labels; pass one label per row."
@@ -122,12 +122,12 @@ class Pipeline(_SklearnPipeline):
         indices = np.arange(_routing.n_rows(X) or 0)
 
         for idx, (name, step) in enumerate(self.steps[:-1]):
-            if _routing.is_passthrough(step):
-                continue
-            # As scikit-learn: clone only when caching, so a cached fit can be reused.
-            step = clone(step) if caching else step
-            message = self._step_message(idx)
-            with _routing.log_step("Pipeline", message):
+            # As scikit-learn, a "passthrough" step is logged too (verbose=True).
+            with _routing.log_step("Pipeline", self._step_message(idx)):
+                if _routing.is_passthrough(step):
+                    continue
+                # As scikit-learn: clone only when caching, so a cached fit can be reused.
+                step = clone(step) if caching else step
                 if _routing.is_resampler(step):
                     X, y, step, indices = _routing.resample_step(
                         step,
@@ -308,17 +308,18 @@ class Pipeline(_SklearnPipeline):
             carried["sample_weight"] = sample_weight
         Xt, yt, routed, indices = self._fit_steps(X, y, params, "fit", carried)
         name, final = self._final()
-        if _routing.is_resampler(final):
-            Xt, yt, final, indices = _routing.resample_step(
-                final,
-                Xt,
-                yt,
-                own_params=_routing.own_fit_params(routed.get(name)),
-                carried=carried,
-                indices=indices,
-            )
-        elif not _routing.is_passthrough(final):
-            Xt, _ = _routing.fit_transform_one(final, Xt, yt, self._step_params(-1, routed))
+        with _routing.log_step("Pipeline", self._step_message(len(self.steps) - 1)):
+            if _routing.is_resampler(final):
+                Xt, yt, final, indices = _routing.resample_step(
+                    final,
+                    Xt,
+                    yt,
+                    own_params=_routing.own_fit_params(routed.get(name)),
+                    carried=carried,
+                    indices=indices,
+                )
+            elif not _routing.is_passthrough(final):
+                Xt, _ = _routing.fit_transform_one(final, Xt, yt, self._step_params(-1, routed))
         if indices is not None:
             self.sample_indices_ = indices
         elif hasattr(self, "sample_indices_"):

@@ -135,7 +135,7 @@ def test_validation_rules():
         FunctionSampler(accept_sparse=False).fit_resample(sparse.csr_matrix(X), y)
     with pytest.raises(ValueError, match="'kw_args' parameter of FunctionSampler"):
         FunctionSampler(kw_args=[1]).fit_resample(X, y)
-    with pytest.raises(ValueError, match="needs at least 2 classes in y; y has only one"):
+    with pytest.raises(ValueError, match="y needs to have more than 1 class; it has only one"):
         FunctionSampler().fit(X, np.zeros(len(y)))
     with pytest.raises(ValueError, match="continuous"):
         FunctionSampler().fit_resample(X, np.linspace(0, 1, len(y)))

@@ -232,8 +232,8 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
     def _plan_checks(self, data: _containers.Data) -> dict:
         if len(data.classes) < 2:
             raise ValueError(
-                f"{type(self).__name__} needs at least 2 classes in y to balance; y has only "
-                f"one class: {data.classes.tolist()}."
+                f"{type(self).__name__} balances classes against each other, so y needs to "
+                f"have more than 1 class; it has only one: {data.classes.tolist()}."
             )
         self.sampling_strategy_, targets = resolve_sampling_strategy(
             self.sampling_strategy, data.classes, data.codes, self._sampling_type

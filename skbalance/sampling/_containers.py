@@ -23,6 +23,7 @@ from .._rows import check_sample_weight
 
 __all__ = [
     "Data",
+    "NonNumericDataError",
     "read",
     "check_columns",
     "check_finite",
@@ -40,6 +41,17 @@ def _is_series(obj) -> bool:
     return hasattr(obj, "iloc") and not hasattr(obj, "columns")
 
 
+class NonNumericDataError(TypeError, ValueError):
+    """X holds values that distances or new rows cannot be computed from (text, categories,
+    dates).
+
+    A ``TypeError`` (the values are of the wrong type) and a ``ValueError``: scikit-learn's
+    ``check_array``, and so imbalanced-learn, raise ``ValueError`` for most such data, and
+    code written for them catches that; as scikit-learn's ``NotFittedError`` is both a
+    ``ValueError`` and an ``AttributeError``, either ``except`` clause catches this one.
+    """
+
+
 @dataclass
 class Data:
     raw: object  # ndarray, sparse (indexable format) or DataFrame
@@ -47,12 +59,16 @@ class Data:
     shape: tuple
     sparse_format: str | None
     y: object  # the caller's y, untouched
-    y_kind: str  # "ndarray" | "list" | "series" | "dataframe" | "onehot"
+    # "ndarray" | "column" (an (n, 1) array) | "list" | "series" | "dataframe" | "onehot"
+    y_kind: str
     labels: np.ndarray
     classes: np.ndarray
     codes: np.ndarray
     sample_weight: np.ndarray | None
     sampler_name: str = "this sampler"
+    # y's shape, read once through np.asarray: NumPy functions (np.ndim, np.shape) on the
+    # caller's y would dispatch to its __array_function__, which an array-like may refuse
+    y_shape: tuple = ()
 
     @property
     def n_features(self) -> int:
@@ -88,7 +104,7 @@ class Data:
             try:  # object arrays of numbers are fine
                 matrix = matrix.astype(np.float64)
             except (TypeError, ValueError) as exc:
-                raise TypeError(
+                raise NonNumericDataError(
                     f"{self.sampler_name} measures distances between rows, so X must be "
                     f"numeric; got dtype {matrix.dtype} ({exc}). Encode categorical columns "
                     "first (e.g. sklearn.preprocessing.OneHotEncoder)."
@@ -134,7 +150,7 @@ def read(X, y, sample_weight, *, sampler_name: str = "this sampler") -> Data:
             f"{sampler_name} requires y to be passed, but the target y is None; "
             "pass one label per row."
         )
-    labels, y_kind = _read_y(y)
+    labels, y_kind, y_shape = _read_y(y)
     if len(labels) != shape[0]:
         raise ValueError(
             f"X has {shape[0]} rows but y has {len(labels)} labels; "
@@ -145,15 +161,27 @@ def read(X, y, sample_weight, *, sampler_name: str = "this sampler") -> Data:
     if sample_weight is not None:
         weight = _read_weight(sample_weight, shape[0])
     return Data(
-        raw, x_kind, shape, sparse_format, y, y_kind, labels, classes, codes, weight, sampler_name
+        raw,
+        x_kind,
+        shape,
+        sparse_format,
+        y,
+        y_kind,
+        labels,
+        classes,
+        codes,
+        weight,
+        sampler_name,
+        y_shape,
     )
 
 
-def _read_y(y) -> tuple[np.ndarray, str]:
+def _read_y(y) -> tuple[np.ndarray, str, tuple]:
+    """``(labels, kind, shape)`` of the caller's ``y`` (see ``Data.y_kind``)."""
     if _is_dataframe(y) and y.shape[1] == 1:
-        return as_label_array(y.iloc[:, 0]), "dataframe"
+        return as_label_array(y.iloc[:, 0]), "dataframe", tuple(y.shape)
     if _is_series(y):
-        return as_label_array(y), "series"
+        return as_label_array(y), "series", tuple(y.shape)
     values = _as_matrix(y)
     if values is not None and values.ndim == 2 and values.shape[1] > 1:
         is_binary = values.dtype.kind in "biuf" and np.isin(values, (0, 1)).all()
@@ -163,8 +191,8 @@ def _read_y(y) -> tuple[np.ndarray, str]:
                 f"per row (or be one-hot, exactly one 1 per row); got shape {values.shape}."
             )
         # the label of a row is its column: empty columns keep their place (see _onehot)
-        return values.argmax(axis=1), "onehot"
-    labels = as_label_array(values if sparse.issparse(y) else y)
+        return values.argmax(axis=1), "onehot", values.shape
+    labels = as_label_array(values)
     if labels.dtype.kind == "f" and np.any(labels != np.floor(labels)):
         raise ValueError(
             "Unknown label type: continuous. y holds non-integer numbers; resamplers need "
@@ -172,7 +200,9 @@ def _read_y(y) -> tuple[np.ndarray, str]:
         )
     if labels.dtype.kind == "c":
         raise ValueError("Unknown label type: complex numbers cannot be class labels.")
-    return labels, "list" if isinstance(y, list | tuple) else "ndarray"
+    if isinstance(y, list | tuple):
+        return labels, "list", values.shape
+    return labels, "column" if values.ndim == 2 else "ndarray", values.shape
 
 
 def _as_matrix(y):
@@ -207,7 +237,8 @@ def check_columns(data: Data, *, creates_rows: bool) -> None:
 
     One rule for every sampler that reads X's values: numeric and boolean columns (NumPy or
     pandas nullable ``Int64``/``Float64``/``boolean``, sparse) are accepted; categorical,
-    date/time, text and complex columns are a ``TypeError`` naming the column; ``object``
+    date/time, text and complex columns are a :class:`NonNumericDataError` (a ``TypeError``
+    and a ``ValueError``) naming the column; ``object``
     columns are accepted when every value is a number (new values are written as floats,
     as for an ``object`` ndarray). ``creates_rows`` only words the message (a generating
     sampler refusing categories or text points to SMOTENC and SMOTEN).
@@ -226,7 +257,7 @@ def check_columns(data: Data, *, creates_rows: bool) -> None:
         if problem is not None:
             what = "X" if name is None else f"column {name!r} of X"
             hint = _CATEGORICAL_HINT if creates_rows and _is_categories(column) else ""
-            raise TypeError(f"{data.sampler_name} {does}, but {what} {problem}{hint}")
+            raise NonNumericDataError(f"{data.sampler_name} {does}, but {what} {problem}{hint}")
 
 
 _CATEGORICAL_HINT = (
@@ -426,7 +457,7 @@ def assemble_y(data: Data, plan, X_res):
         return pd.DataFrame({data.y.columns[0]: labels}, index=index).astype(data.y.dtypes)
     if kind == "list":
         return labels.tolist()
-    if np.ndim(data.y) == 2:
+    if kind == "column":
         return labels.reshape(-1, 1)
     return labels
 
@@ -445,7 +476,7 @@ def _onehot(data: Data, columns: np.ndarray, plan, X_res):
     uses (``to_categorical(y, num_classes=K)`` on a fold without some class) stays in place
     and stays empty, so every row keeps its own column.
     """
-    n_columns = np.shape(data.y)[1]
+    n_columns = data.y_shape[1]
     matrix = columns[:, None] == np.arange(n_columns)
     if sparse.issparse(data.y):
         return sparse.csr_matrix(matrix.astype(data.y.dtype)).asformat(data.y.format)

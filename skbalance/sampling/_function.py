@@ -168,8 +168,9 @@ class FunctionSampler(BaseResampler):
         check_classification_targets(data.labels)
         if len(data.classes) < 2:  # imbalanced-learn's FunctionSampler refuses it too
             raise ValueError(
-                "FunctionSampler needs at least 2 classes in y; y has only one class: "
-                f"{data.classes.tolist()}. Pass validate=False to resample any y."
+                "FunctionSampler validates y as a classification target, so y needs to have "
+                f"more than 1 class; it has only one: {data.classes.tolist()}. Pass "
+                "validate=False to resample any y."
             )
         return data
 
