@@ -9,8 +9,11 @@ Importing this package never imports TensorFlow or imbalanced-learn.
 """
 
 from ._base import BaseResampler
+from ._centroids import ClusterCentroids
 from ._cleaning import EditedNearestNeighbours, TomekLinks
 from ._combine import SMOTEENN, SMOTETomek
+from ._condensed import CondensedNearestNeighbour, OneSidedSelection
+from ._hardness import InstanceHardnessThreshold
 from ._nearest import ExactNearestNeighbors
 from ._random import RandomOverSampler, RandomUnderSampler
 from ._smote import ADASYN, SMOTE, BorderlineSMOTE
@@ -19,8 +22,12 @@ __all__ = [
     "ADASYN",
     "BaseResampler",
     "BorderlineSMOTE",
+    "ClusterCentroids",
+    "CondensedNearestNeighbour",
     "EditedNearestNeighbours",
     "ExactNearestNeighbors",
+    "InstanceHardnessThreshold",
+    "OneSidedSelection",
     "RandomOverSampler",
     "RandomUnderSampler",
     "SMOTE",
