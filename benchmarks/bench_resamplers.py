@@ -6,7 +6,10 @@ ratios (imbalanced-learn / skbalance: above 1 means skbalance is faster or small
 
 Cases (the issue's goals): random under- and over-sampling on 1,000,000 x 20 with a 1%
 minority (goal: at least as fast), SMOTE on 300,000 x 20 with a 20% minority (goal: at least
-2x faster); peak memory no higher.
+2x faster); peak memory no higher. The prototype samplers (issue 11) on sizes where
+imbalanced-learn takes seconds: CondensedNearestNeighbour and OneSidedSelection (goal: at most
+half imbalanced-learn's time), InstanceHardnessThreshold and ClusterCentroids (goal: no slower;
+both spend their time in scikit-learn's forest / k-means, as imbalanced-learn does).
 
     python benchmarks/bench_resamplers.py                 # 3 repeats, a few minutes
     python benchmarks/bench_resamplers.py --repeats 5 --cases smote
@@ -29,6 +32,11 @@ CASES = {
     "random_under": ("RandomUnderSampler", 1_000_000, 20, 0.01),
     "random_over": ("RandomOverSampler", 1_000_000, 20, 0.01),
     "smote": ("SMOTE", 300_000, 20, 0.20),
+    # imbalanced-learn refits a 1-NN classifier per row added to the store: ~40 s here
+    "condensed_nn": ("CondensedNearestNeighbour", 2_000, 20, 0.20),
+    "one_sided_selection": ("OneSidedSelection", 20_000, 20, 0.20),
+    "instance_hardness": ("InstanceHardnessThreshold", 5_000, 20, 0.20),
+    "cluster_centroids": ("ClusterCentroids", 5_000, 20, 0.20),
 }
 
 
