@@ -131,13 +131,13 @@ class ClusterCentroids(BaseResampler):
                 continue
             # members: the rows each centre is nearest to, else the centre's nearest row
             owner = kneighbors(centers, 1, query=X[rows])[:, 0]
-            empty = np.setdiff1d(np.arange(len(centers)), owner)
+            empty = np.setdiff1d(np.arange(centers.shape[0]), owner)
             nearest = kneighbors(X[rows], 1, query=centers[empty])[:, 0] if len(empty) else empty
             start = sum(len(part) for part in new_codes)
             member_rows += [rows, rows[nearest]]
             owners += [start + owner, start + empty]
             new_rows.append(centers)
-            new_codes.append(np.full(len(centers), code, dtype=np.intp))
+            new_codes.append(np.full(centers.shape[0], code, dtype=np.intp))
         self.estimator_ = estimator
         self.voting_ = voting
         # an earlier fit's (voting='hard'); the base sets it again when voting='hard'
