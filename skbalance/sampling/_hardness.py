@@ -115,6 +115,13 @@ class InstanceHardnessThreshold(BaseResampler):
         self.cv = cv
         self.n_jobs = n_jobs
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # X goes to the estimator as given: the default forest needs numbers (NaN is fine);
+        # a pipeline that encodes text columns is the user's choice, not a promise of ours
+        tags.input_tags.string = False
+        return tags
+
     def _row_source(self) -> str:
         return "features"  # X's values decide, through the estimator
 
