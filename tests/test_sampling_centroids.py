@@ -124,10 +124,21 @@ def test_class_asked_for_zero_rows_is_dropped():
     assert np.bincount(y_res, minlength=3).tolist() == [np.sum(y == 0), 5, 0]
 
 
+class _NoParams:
+    """Has fit and predict but no get_params (not a scikit-learn estimator)."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def predict(self, X):
+        return np.zeros(len(X), dtype=int)
+
+
 @pytest.mark.parametrize(
     ("params", "error", "message"),
     [
         ({"estimator": LogisticRegression()}, ValueError, "exposing a parameter `n_clusters`"),
+        ({"estimator": _NoParams()}, ValueError, "exposing a parameter `n_clusters`"),
         ({"voting": "both"}, ValueError, "'voting' parameter"),
     ],
 )

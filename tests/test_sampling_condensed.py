@@ -150,6 +150,8 @@ def test_estimators_are_fitted_stores(cls):
         assert est.classes_.tolist() == [0, label]
         if cls is CondensedNearestNeighbour:  # fitted on the final store
             assert est.n_samples_fit_ == np.isin(y[kept], [0, label]).sum()
+        else:  # fitted on the store it classified with: the minority and one seed
+            assert est.n_samples_fit_ == np.sum(y == 0) + 1
 
 
 @pytest.mark.parametrize("cls", [CondensedNearestNeighbour, OneSidedSelection])

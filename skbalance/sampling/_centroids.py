@@ -105,7 +105,8 @@ class ClusterCentroids(BaseResampler):
 
     def _check_params(self, counts, classes, targets):
         self._validate_params()
-        if self.estimator is not None and "n_clusters" not in self.estimator.get_params():
+        get_params = getattr(self.estimator, "get_params", None)
+        if self.estimator is not None and (get_params is None or "n_clusters" not in get_params()):
             raise ValueError(f"{_NO_N_CLUSTERS} Got {self.estimator!r}.")
 
     def _fit_resample(self, X, codes, targets, random_state):

@@ -166,7 +166,9 @@ class _StoreSampler(BaseResampler):
                 store = self._by_distances(X, rows, seeds, minority_rows, k, code, minority)
             keep[rows] = False
             keep[rows[store]] = True
-            self.estimators_.append(self._fit_store(X, codes, minority_rows, rows[store]))
+            # CNN's classifier holds the final store, OSS's the store it classified with
+            fitted_on = rows[store] if self._grows else rows[seeds]
+            self.estimators_.append(self._fit_store(X, codes, minority_rows, fitted_on))
         return self._finish(X, codes, np.flatnonzero(keep), targets, random_state)
 
     def _finish(self, X, codes, kept, targets, random_state) -> ResamplePlan:
