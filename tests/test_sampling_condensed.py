@@ -216,3 +216,21 @@ def test_bad_parameters_fail_before_work_and_change_nothing(cls, params, message
     after = {key: value for key, value in vars(sampler).items() if key not in params}
     assert after.keys() == {k for k in before if k not in params}
     np.testing.assert_array_equal(sampler.sample_indices_, before["sample_indices_"])
+
+
+def test_imbalanced_learn_store_leaves_misclassified_rows_ours_does_not():
+    """Docs claim (deviation): imbalanced-learn skips rows by mixing positions within the
+    class with row indices of X, so rows its own store misclassifies are left out; ours
+    leaves none out (a brute-force 1-NN check of both results)."""
+    X, y = _data(0, n=200, n_classes=2, flip=0.2)
+
+    def left_out_misclassified(kept):
+        out = np.setdiff1d(np.flatnonzero(y == 1), kept)
+        store = KNeighborsClassifier(1).fit(X[kept], y[kept])
+        return int((store.predict(X[out]) != 1).sum())
+
+    ours = CondensedNearestNeighbour(random_state=0).fit_resample_indices(X, y)
+    theirs = imblearn_under.CondensedNearestNeighbour(random_state=0)
+    theirs.fit_resample(X, y)
+    assert left_out_misclassified(ours) == 0
+    assert left_out_misclassified(np.sort(theirs.sample_indices_)) > 0
