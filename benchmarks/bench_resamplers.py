@@ -10,7 +10,11 @@ minority (goal: at least as fast), SMOTE on 300,000 x 20 with a 20% minority (go
 least as fast); NearMiss (each version), RepeatedEditedNearestNeighbours, AllKNN and
 NeighbourhoodCleaningRule on 20,000-50,000 x 20 (goal: at most 0.5x imbalanced-learn's time);
 SMOTENC (50,000 x 20, 4 categorical columns) and SMOTEN (20,000 x 10, all categorical; goal
-for both: at least 2x faster); peak memory no higher.
+for both: at least 2x faster); the prototype samplers on sizes where imbalanced-learn takes
+seconds: CondensedNearestNeighbour and OneSidedSelection (goal: at most half
+imbalanced-learn's time), InstanceHardnessThreshold and ClusterCentroids (goal: no slower;
+both spend their time in scikit-learn's forest / k-means, as imbalanced-learn does); peak
+memory no higher.
 
     python benchmarks/bench_resamplers.py                 # 3 repeats, a few minutes
     python benchmarks/bench_resamplers.py --repeats 5 --cases smote
@@ -55,6 +59,11 @@ CASES = {
     ),
     # every column categorical (4 categories, whose frequencies differ by class)
     "smoten": ("SMOTEN", 20_000, 10, 0.10),
+    # imbalanced-learn refits a 1-NN classifier per row added to the store: ~40 s here
+    "condensed_nn": ("CondensedNearestNeighbour", 2_000, 20, 0.20),
+    "one_sided_selection": ("OneSidedSelection", 20_000, 20, 0.20),
+    "instance_hardness": ("InstanceHardnessThreshold", 5_000, 20, 0.20),
+    "cluster_centroids": ("ClusterCentroids", 5_000, 20, 0.20),
 }
 
 

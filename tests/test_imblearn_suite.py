@@ -262,6 +262,27 @@ DEVIATIONS: dict[str, str] = {
             "test_renn_fit_resample_mode_object",
         )
     },
+    **{
+        f"under_sampling/_prototype_selection/tests/test_{module}.py::{t}": _ORDER
+        for module, tests in {
+            "condensed_nearest_neighbour": (
+                "test_cnn_fit_resample",
+                "test_cnn_fit_resample_with_object[1]",
+                "test_cnn_fit_resample_with_object[n_neighbors1]",
+            ),
+            "one_sided_selection": (
+                "test_oss_fit_resample",
+                "test_oss_with_object[1]",
+                "test_oss_with_object[n_neighbors1]",
+            ),
+        }.items()
+        for t in tests
+    },
+    "tests/test_common.py::test_estimators_compatibility_sklearn["
+    "InstanceHardnessThreshold(random_state=42)-check_dtype_object]": (
+        "improvement: X reaches the estimator as given (a pipeline that encodes text columns "
+        "works), so fit does not refuse object X itself; the estimator does if it must"
+    ),
     "over_sampling/_smote/tests/test_smote_nc.py::test_smote_nc_categorical_features_auto_error": (
         "message: the test's X has 10 rows and y 100; ours refuses the length mismatch first "
         "(imbalanced-learn reaches its 'auto needs a DataFrame' check before comparing lengths)"

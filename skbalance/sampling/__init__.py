@@ -3,7 +3,9 @@
 Over-samplers (:class:`RandomOverSampler`, :class:`SMOTE`, :class:`BorderlineSMOTE`,
 :class:`SVMSMOTE`, :class:`KMeansSMOTE`, :class:`ADASYN`, and :class:`SMOTENC` and
 :class:`SMOTEN` for categorical columns), under-samplers (:class:`RandomUnderSampler`,
-:class:`NearMiss`), cleaning samplers (:class:`TomekLinks`, :class:`EditedNearestNeighbours`,
+:class:`NearMiss`, :class:`CondensedNearestNeighbour`, :class:`OneSidedSelection`,
+:class:`InstanceHardnessThreshold`, :class:`ClusterCentroids`), cleaning samplers
+(:class:`TomekLinks`, :class:`EditedNearestNeighbours`,
 :class:`RepeatedEditedNearestNeighbours`, :class:`AllKNN`,
 :class:`NeighbourhoodCleaningRule`), combinations (:class:`SMOTETomek`, :class:`SMOTEENN`)
 and :class:`FunctionSampler` (any function as a sampler). They accept ndarrays of any rank
@@ -12,10 +14,13 @@ container types. Importing this package never imports TensorFlow or imbalanced-l
 """
 
 from ._base import BaseResampler
+from ._centroids import ClusterCentroids
 from ._cleaning import EditedNearestNeighbours, TomekLinks
 from ._combine import SMOTEENN, SMOTETomek
+from ._condensed import CondensedNearestNeighbour, OneSidedSelection
 from ._edited import AllKNN, RepeatedEditedNearestNeighbours
 from ._function import FunctionSampler
+from ._hardness import InstanceHardnessThreshold
 from ._ncr import NeighbourhoodCleaningRule
 from ._nearest import ExactNearestNeighbors
 from ._nearmiss import NearMiss
@@ -29,12 +34,16 @@ __all__ = [
     "AllKNN",
     "BaseResampler",
     "BorderlineSMOTE",
+    "ClusterCentroids",
+    "CondensedNearestNeighbour",
     "EditedNearestNeighbours",
     "ExactNearestNeighbors",
     "FunctionSampler",
+    "InstanceHardnessThreshold",
     "KMeansSMOTE",
     "NearMiss",
     "NeighbourhoodCleaningRule",
+    "OneSidedSelection",
     "RandomOverSampler",
     "RandomUnderSampler",
     "RepeatedEditedNearestNeighbours",

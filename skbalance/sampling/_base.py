@@ -66,6 +66,9 @@ class ResamplePlan:
     Output rows are ``X[indices]`` followed by ``new_rows`` (flattened features, labels
     ``new_codes``). Synthetic row ``i`` lies at ``gaps[i]`` of the way from input row
     ``parent_a[i]`` to ``parent_b[i]``: that is also how its sample weight is derived.
+    A synthetic row that summarises several input rows (a cluster centroid) instead names
+    them in ``members = (rows, owner)``: its weight is the mean weight of the input rows
+    ``rows[owner == i]``.
     """
 
     indices: np.ndarray
@@ -75,6 +78,7 @@ class ResamplePlan:
     parent_b: np.ndarray | None = None
     gaps: np.ndarray | None = None
     sample_indices: np.ndarray | None = None  # when it differs from ``indices``
+    members: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n_new(self) -> int:
@@ -86,6 +90,17 @@ class ResamplePlan:
         from_input, from_new = keep[keep < n_kept], keep[keep >= n_kept] - n_kept
         if self.n_new == 0:
             return ResamplePlan(self.indices[from_input])
+        if self.members is not None:
+            position = np.full(self.n_new, -1)
+            position[from_new] = np.arange(len(from_new))
+            rows, owner = self.members
+            kept = position[owner] >= 0
+            return ResamplePlan(
+                self.indices[from_input],
+                self.new_rows[from_new],
+                self.new_codes[from_new],
+                members=(rows[kept], position[owner[kept]]),
+            )
         return ResamplePlan(
             self.indices[from_input],
             self.new_rows[from_new],

@@ -494,6 +494,11 @@ def assemble_weight(weight: np.ndarray, plan) -> np.ndarray:
     kept = weight[plan.indices]
     if not plan.n_new:
         return kept
+    if plan.members is not None:  # a summary row: the mean weight of the rows it stands for
+        rows, owner = plan.members
+        total = np.bincount(owner, weights=weight[rows], minlength=plan.n_new)
+        mean = total / np.bincount(owner, minlength=plan.n_new)
+        return np.concatenate([kept.astype(np.float64), mean])
     start = weight[plan.parent_a].astype(np.float64)
     end = weight[plan.parent_b].astype(np.float64)
     # a row extrapolated beyond its parents (SVMSMOTE's safe rows, gap < 0) keeps its
