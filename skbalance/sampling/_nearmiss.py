@@ -58,9 +58,11 @@ def _distances_to(reference, query, indices: np.ndarray | None, shift: int | Non
     out = np.empty((query.shape[0], width), dtype=np.float64)
     step = max(1, _DISTANCE_VALUES // max(1, width * reference.shape[1]))
     for lo in range(0, query.shape[0], step):
-        q = np.ldexp(query[lo : lo + step].astype(np.float64), shift)
+        q = query[lo : lo + step].astype(np.float64, copy=False)
         r = reference if indices is None else reference[indices[lo : lo + step]]
-        r = np.ldexp(r.astype(np.float64), shift)
+        r = r.astype(np.float64, copy=False)
+        if shift:  # scaling by 2**0 would only copy (neither is changed in place)
+            q, r = np.ldexp(q, shift), np.ldexp(r, shift)
         diff = r - q[:, None, :]
         out[lo : lo + step] = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
     return out

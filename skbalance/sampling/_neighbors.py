@@ -97,6 +97,7 @@ _CHUNK_BYTES = 16 * 2**20  # block minima per query chunk
 _MAX_CHUNK = 256  # query rows per chunk: longer rows make the block reduction cheaper
 _TILE_BYTES = 2**20  # one distance tile (stays in a core's cache)
 _SCORE_VALUES = 2**19  # float64 values per gather of candidates (4 MB)
+_KEEP_BYTES = 16 * 2**20  # a chunk's whole E is kept (for row-level pruning) up to this size
 _SAFE_EXPONENT = 200  # canonical distances use unscaled data while max |x| is in 2**+-200
 
 
@@ -197,15 +198,20 @@ class _BlockMinima:
         # bounds the norm of the rounded point (relative u) and of the exact one (2**-52)
         return q_aug_t, self._upper_norm(norms)
 
-    def minima(self, q_aug_t: np.ndarray, self_index, tile: int) -> np.ndarray:
-        """Block minima, shape ``(n_query, n_blocks)``; masked rows count as ``+inf``."""
+    def minima(self, q_aug_t: np.ndarray, self_index, tile: int, full=None) -> np.ndarray:
+        """Block minima, shape ``(n_query, n_blocks)``; masked rows count as ``+inf``.
+
+        ``full``, if given (shape ``(padded n_reference, n_query)``), receives every row's
+        ``E`` (masked rows ``+inf``).
+        """
         n_rows = q_aug_t.shape[1]
         padded = self.aug.shape[0]
         block_min = np.empty((self.n_blocks, n_rows), dtype=self.dtype)
-        dist = np.empty((min(tile, padded), n_rows), dtype=self.dtype)
+        if full is None:
+            dist = np.empty((min(tile, padded), n_rows), dtype=self.dtype)
         for lo in range(0, padded, tile):
             hi = min(lo + tile, padded)
-            part = dist[: hi - lo]
+            part = dist[: hi - lo] if full is None else full[lo:hi]
             np.matmul(self.aug[lo:hi], q_aug_t, out=part)
             if hi > self.n_ref:
                 part[max(self.n_ref - lo, 0) :] = np.inf  # padding of the last block
@@ -290,15 +296,21 @@ def kneighbors(
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
 
-    def best_blocks(searcher: _BlockMinima, rows: np.ndarray, self_index):
+    # a small reference keeps each chunk's E of every row: the rows of the passing blocks
+    # are then pruned one by one (the same bound, with the k-th smallest row E) before
+    # the exact scoring
+    keep = first.aug.shape[0] * chunk * 8 <= _KEEP_BYTES
+
+    def best_blocks(searcher: _BlockMinima, rows: np.ndarray, self_index, keep=False):
         q_aug_t, query_norm = searcher.query_side(space, rows)
-        block_min = searcher.minima(q_aug_t, self_index, tile)
+        full = np.empty((searcher.aug.shape[0], len(rows)), searcher.dtype) if keep else None
+        block_min = searcher.minima(q_aug_t, self_index, tile, full)
         if k < n_blocks:
-            order = np.argpartition(block_min, k - 1, axis=1)
-            kth = np.take_along_axis(block_min, order[:, k - 1 : k], axis=1)[:, 0]
+            kth = np.partition(block_min, k - 1, axis=1)[:, k - 1]
         else:  # fewer blocks than neighbours: every block is needed
-            order, kth = None, np.full(len(rows), np.inf)
-        return searcher.passing(block_min, kth, query_norm), block_min, order
+            kth = np.full(len(rows), np.inf)
+        passing = searcher.passing(block_min, kth, query_norm)
+        return passing, block_min, (searcher, full, query_norm)
 
     def second_pass() -> _BlockMinima:
         with second_lock:
@@ -314,14 +326,19 @@ def kneighbors(
         out = result[start:stop]
         # data where float32 leaves most rows ambiguous go straight to float64
         searcher = second_pass() if float64_first else first
-        passing, block_min, order = best_blocks(searcher, rows, self_index)
+        passing, block_min, kept = best_blocks(searcher, rows, self_index, keep)
         n_pass = passing.sum(axis=1)
-        if order is not None:
-            # the common case: only the k smallest block minima pass
+        if k < n_blocks:
+            # the common case: only the k smallest block minima pass (the k-th passes)
             simple = np.flatnonzero(n_pass == k)
-            blocks = np.sort(order[simple, :k], axis=1)
-            own = None if self_index is None else self_index[simple]
-            out[simple], _ = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
+            blocks = np.nonzero(passing[simple])[1].reshape(-1, k)  # increasing per row
+            if kept[1] is not None:
+                queries = q_canonical[simple]
+                out[simple] = _score_rows(exact_blocks, queries, blocks, simple, kept, k)
+            else:
+                own = None if self_index is None else self_index[simple]
+                found, _ = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
+                out[simple] = found
             rest = np.flatnonzero(n_pass != k)
         else:
             rest = np.arange(stop - start)
@@ -449,6 +466,58 @@ def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int)
         raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
     order = np.argsort(dist, axis=1, kind="stable")
     return np.take_along_axis(columns, order, axis=1), np.take_along_axis(dist, order, axis=1)
+
+
+def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int) -> np.ndarray:
+    """:func:`_score` of the given blocks, only on their rows whose own ``E`` passes.
+
+    ``kept`` is the searcher, the chunk's ``E`` of every reference row (masked rows
+    ``+inf``) and the query norm bounds. The k-th smallest ``E`` of the blocks' rows is the
+    k-th smallest of all rows (every other row's ``E`` is at least its block's minimum,
+    which failed a threshold above the k-th block minimum, itself at least this k-th row
+    ``E``), so the bound that lets blocks pass, applied with it to single rows, keeps a
+    superset of the answer; the threshold grows with the k-th value, so the rows of failing
+    blocks fail it too.
+    """
+    searcher, full, query_norm = kept
+    n_rows = blocks.shape[0]
+    if n_rows == 0:
+        return np.empty((0, k), dtype=np.intp)
+    columns = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
+    e = full[columns, positions[:, None]]  # (n_rows, k * _BLOCK), in index order
+    kth = np.partition(e, k - 1, axis=1)[:, k - 1]
+    passing = searcher.passing(e, kth, query_norm[positions])
+    passing &= e < np.inf  # padding and the query's own row
+    counts = passing.sum(axis=1)
+    width = int(counts.max())
+    row, slot_of = np.nonzero(passing)  # each row's passing columns in index order
+    slot = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    picked = np.zeros((n_rows, width), dtype=np.intp)
+    picked[row, slot] = columns[row, slot_of]
+    valid = np.arange(width) < counts[:, None]
+    # canonical distance: feature by feature, first to last, in float64
+    block_of, within = np.divmod(picked, _BLOCK)
+    diff = exact_blocks[block_of, :, within]  # (n_rows, width, features)
+    diff -= queries[:, None, :]
+    diff *= diff
+    dist = diff[:, :, 0].copy()
+    for feature in range(1, exact_blocks.shape[1]):
+        dist += diff[:, :, feature]
+    dist[~valid] = np.inf
+    if width > k:
+        kth = np.partition(dist, k - 1, axis=1)[:, k - 1 : k]
+        below = dist < kth
+        tied = dist == kth
+        room = k - below.sum(axis=1, keepdims=True)
+        chosen = below | (tied & (np.cumsum(tied, axis=1) <= room))
+        _, chosen_slot = np.nonzero(chosen)  # k per row, in index order
+        chosen_slot = chosen_slot.reshape(n_rows, k)
+        picked = np.take_along_axis(picked, chosen_slot, axis=1)
+        dist = np.take_along_axis(dist, chosen_slot, axis=1)
+    if not np.isfinite(dist).all():
+        raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
+    order = np.argsort(dist, axis=1, kind="stable")
+    return np.take_along_axis(picked, order, axis=1)
 
 
 def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
