@@ -3,7 +3,8 @@
 A real ``dask.distributed.LocalCluster`` of two worker *processes* is started once for the
 module. Every search is run twice, sequentially in this process and on the cluster, with the
 same ``random_state``: scikit-learn estimators and resamplers must give equal scores; Keras
-fits equal scores up to TensorFlow's float noise (see ``assert_keras_scores_match``). The fits are tiny (<= 90 rows, 2 epochs); the cost is Keras tracing each fit's
+fits equal scores up to TensorFlow's float noise (see ``assert_keras_scores_match``). The
+fits are tiny (<= 90 rows, 2 epochs); the cost is Keras tracing each fit's
 training step and the workers importing TensorFlow once.
 """
 
