@@ -450,16 +450,22 @@ def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int)
                 total += candidates[:, :, feature]
     dist = dist.reshape(n_rows, -1)
     dist[invalid] = np.inf
+    return _k_first(columns, dist, k)
+
+
+def _k_first(columns: np.ndarray, dist: np.ndarray, k: int):
+    """The ``k`` candidates of each row first by (distance, index), nearest first:
+    ``(columns, distances)``. ``columns`` must run in index order along each row (masked
+    candidates at distance ``+inf``)."""
     if columns.shape[1] > k:
-        # the k first by (distance, index): all below the k-th distance, then the tied
-        # ones in index order (columns run in index order)
+        # all below the k-th distance, then the tied ones in index order
         kth = np.partition(dist, k - 1, axis=1)[:, k - 1 : k]
         below = dist < kth
         tied = dist == kth
         room = k - below.sum(axis=1, keepdims=True)
         chosen = below | (tied & (np.cumsum(tied, axis=1) <= room))
-        rows, picked = np.nonzero(chosen)  # k per row, in index order
-        picked = picked.reshape(n_rows, k)
+        _, picked = np.nonzero(chosen)  # k per row, in index order
+        picked = picked.reshape(len(columns), k)
         columns = np.take_along_axis(columns, picked, axis=1)
         dist = np.take_along_axis(dist, picked, axis=1)
     if not np.isfinite(dist).all():
@@ -504,20 +510,7 @@ def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int) -> np.nd
     for feature in range(1, exact_blocks.shape[1]):
         dist += diff[:, :, feature]
     dist[~valid] = np.inf
-    if width > k:
-        kth = np.partition(dist, k - 1, axis=1)[:, k - 1 : k]
-        below = dist < kth
-        tied = dist == kth
-        room = k - below.sum(axis=1, keepdims=True)
-        chosen = below | (tied & (np.cumsum(tied, axis=1) <= room))
-        _, chosen_slot = np.nonzero(chosen)  # k per row, in index order
-        chosen_slot = chosen_slot.reshape(n_rows, k)
-        picked = np.take_along_axis(picked, chosen_slot, axis=1)
-        dist = np.take_along_axis(dist, chosen_slot, axis=1)
-    if not np.isfinite(dist).all():
-        raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
-    order = np.argsort(dist, axis=1, kind="stable")
-    return np.take_along_axis(picked, order, axis=1)
+    return _k_first(picked, dist, k)[0]
 
 
 def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
