@@ -21,6 +21,9 @@ from ._condensed import CondensedNearestNeighbour, OneSidedSelection
 from ._edited import AllKNN, RepeatedEditedNearestNeighbours
 from ._function import FunctionSampler
 from ._hardness import InstanceHardnessThreshold
+from ._multilabel import cvir, irlbl, mean_ir
+from ._multilabel_random import MultilabelRandomOverSampler, MultilabelRandomUnderSampler
+from ._multilabel_smote import MLSMOTE
 from ._ncr import NeighbourhoodCleaningRule
 from ._nearest import ExactNearestNeighbors
 from ._nearmiss import NearMiss
@@ -41,6 +44,9 @@ __all__ = [
     "FunctionSampler",
     "InstanceHardnessThreshold",
     "KMeansSMOTE",
+    "MLSMOTE",
+    "MultilabelRandomOverSampler",
+    "MultilabelRandomUnderSampler",
     "NearMiss",
     "NeighbourhoodCleaningRule",
     "OneSidedSelection",
@@ -54,4 +60,7 @@ __all__ = [
     "SMOTETomek",
     "SVMSMOTE",
     "TomekLinks",
+    "cvir",
+    "irlbl",
+    "mean_ir",
 ]
