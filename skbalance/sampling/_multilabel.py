@@ -121,8 +121,7 @@ def check_indicator(Y, *, name: str = "Y", allow_empty_labels: bool = False) -> 
             values = values.astype(np.float64)
         except (TypeError, ValueError):
             raise ValueError(
-                f"{name} must hold 0 and 1 only (an indicator matrix); got dtype "
-                f"{values.dtype}."
+                f"{name} must hold 0 and 1 only (an indicator matrix); got dtype {values.dtype}."
             ) from None
     bad = ~((values == 0) | (values == 1))
     if bad.any():
@@ -130,7 +129,7 @@ def check_indicator(Y, *, name: str = "Y", allow_empty_labels: bool = False) -> 
         label = column if names is None else names[column]
         raise ValueError(
             f"{name} must hold 0 and 1 only (an indicator matrix); row {row}, label "
-            f"{label!r} is {values[row, column]!r}. Binarize the labels first (e.g. "
+            f"{label!r} is {values[row, column].item()!r}. Binarize the labels first (e.g. "
             "sklearn.preprocessing.MultiLabelBinarizer)."
         )
     matrix = values.astype(bool)
