@@ -160,7 +160,8 @@ class ResampledClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         n_samples = _routing.n_rows(X)
         if _routing.n_rows(y) != n_samples:
             raise ValueError(
-                f"X has {n_samples} rows but y has {_routing.n_rows(y)} entries; pass one per row."
+                f"X has {n_samples} rows but y has {_routing.n_rows(y)} entries; "
+                "pass one per row."
             )
         if sample_weight is not None:  # the one rule of every training path
             _routing.check_sample_weight(sample_weight, n_samples)
