@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._tags import TargetTags
 
 from .._rows import n_rows
 from . import _containers
-from ._base import ResamplePlan, ResamplerTags, SamplerInputTags, SamplerTags, _atomic_fit
+from ._base import BaseResampler, ResamplePlan, _atomic_fit
 
 __all__ = ["IndicatorTarget", "check_indicator", "cvir", "irlbl", "mean_ir"]
 
@@ -211,47 +210,34 @@ def _irlbl(counts: np.ndarray) -> np.ndarray:
         return counts.max() / counts
 
 
-class MultilabelResampler(OneToOneFeatureMixin, BaseEstimator):
+class MultilabelResampler(BaseResampler):
     """Template of the multi-label resamplers: ``fit_resample(X, Y[, sample_weight=])``.
 
-    Subclasses set ``_sampling_type``, ``_selects_rows`` and ``_needs_distances`` (as the
-    single-label samplers do) and implement ``_plan(X, labels, random_state)``, returning a
-    :class:`ResamplePlan` and the label rows of its synthetic rows (or None). X is validated
-    and written back by the single-label samplers' container code; Y here.
+    A :class:`BaseResampler` (tags, parameter checks, the plan and its containers) whose
+    target is an indicator matrix instead of one label per row, so it has no
+    ``sampling_strategy``: ``fit``, ``fit_resample`` and ``fit_resample_indices`` read Y here.
+    Subclasses set ``_sampling_type``, ``_selects_rows`` and ``_needs_distances`` and implement
+    ``_plan_rows(X, labels, random_state)``, returning a :class:`ResamplePlan` and the label
+    rows of its synthetic rows (or None).
     """
 
-    _estimator_type = "sampler"
-    _sampling_type = "over-sampling"
     _selects_rows = True
-    _needs_distances = False
     _parameter_constraints: dict = {"random_state": ["random_state"]}
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        return ResamplerTags(
-            estimator_type="sampler",
-            target_tags=TargetTags(
-                required=True,
-                one_d_labels=False,
-                two_d_labels=True,
-                multi_output=True,
-                single_output=False,
-            ),
-            input_tags=SamplerInputTags(
-                sparse=True,
-                string=not self._needs_distances,
-                allow_nan=not self._needs_distances,
-                three_d_array=True,
-            ),
-            non_deterministic=tags.non_deterministic,
-            sampler_tags=SamplerTags(
-                sample_indices=self._selects_rows,
-                # ML-ROS/ML-RUS choose rows from Y alone; MLSMOTE makes new rows
-                row_source="labels" if self._selects_rows else "generated",
-            ),
+        tags = super().__sklearn_tags__()  # sampler, input and row_source tags: as every sampler
+        tags.target_tags = TargetTags(
+            required=True,
+            one_d_labels=False,
+            two_d_labels=True,
+            multi_output=True,
+            single_output=False,
         )
+        return tags
 
-    def _plan(self, X, labels: np.ndarray, random_state) -> tuple[ResamplePlan, np.ndarray | None]:
+    def _plan_rows(
+        self, X, labels: np.ndarray, random_state
+    ) -> tuple[ResamplePlan, np.ndarray | None]:
         raise NotImplementedError
 
     def fit(self, X, Y):
@@ -350,7 +336,7 @@ class MultilabelResampler(OneToOneFeatureMixin, BaseEstimator):
     def _resample(self, data, target):
         random_state = check_random_state(getattr(self, "random_state", None))
         X = data.matrix if self._needs_distances else data.raw
-        plan, new_labels = self._plan(X, target.matrix, random_state)
+        plan, new_labels = self._plan_rows(X, target.matrix, random_state)
         if self._selects_rows:
             self.sample_indices_ = plan.indices
         return plan, new_labels

@@ -87,7 +87,7 @@ class MultilabelRandomOverSampler(MultilabelResampler):
     def _check_data(self, target):
         self.minority_labels_ = np.flatnonzero(self.irlbl_ > self.mean_ir_)
 
-    def _plan(self, X, labels, random_state):
+    def _plan_rows(self, X, labels, random_state):
         n_samples = labels.shape[0]
         n_clones = samples_for(self.percentage, n_samples)
         bags = [np.flatnonzero(labels[:, label]) for label in self.minority_labels_]
@@ -177,7 +177,7 @@ class MultilabelRandomUnderSampler(MultilabelResampler):
     def _check_data(self, target):
         self.majority_labels_ = np.flatnonzero(self.irlbl_ < self.mean_ir_)
 
-    def _plan(self, X, labels, random_state):
+    def _plan_rows(self, X, labels, random_state):
         n_samples = labels.shape[0]
         n_delete = samples_for(self.percentage, n_samples)
         rng = generator_from(random_state)

@@ -119,7 +119,7 @@ class MLSMOTE(MultilabelResampler):
                 "or use MultilabelRandomOverSampler for such rare labels."
             )
 
-    def _plan(self, X, labels, random_state):
+    def _plan_rows(self, X, labels, random_state):
         rng = generator_from(random_state)
         k = self.nn_k_.n_neighbors - 1  # checked by neighbors_param: the row itself counts
         parts = []
