@@ -11,6 +11,10 @@ Over-samplers (:class:`RandomOverSampler`, :class:`SMOTE`, :class:`BorderlineSMO
 and :class:`FunctionSampler` (any function as a sampler). They accept ndarrays of any rank
 >= 2 (images, sequences), scipy sparse matrices and pandas objects, and return the same
 container types. Importing this package never imports TensorFlow or imbalanced-learn.
+
+Multi-label targets (an indicator matrix ``Y``): :class:`MultilabelRandomOverSampler`,
+:class:`MultilabelRandomUnderSampler`, :class:`MLSMOTE`, and the imbalance measures
+:func:`irlbl`, :func:`mean_ir` and :func:`cvir` they use (Charte et al. 2015).
 """
 
 from ._base import BaseResampler
