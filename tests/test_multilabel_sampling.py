@@ -13,6 +13,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skbalance._rows import fit_resample_rows
 from skbalance.pipeline import Pipeline
@@ -525,3 +526,42 @@ def test_bad_targets_are_refused_by_name(Sampler):
     with pytest.raises(ValueError):
         sampler.fit(X, np.full((6, 2), 2))
     assert vars(sampler).keys() == fitted.keys()  # a failed fit changes nothing
+
+
+# -- scikit-learn's estimator checks ----------------------------------------------------------
+
+# scikit-learn's checks make their y from class labels 0, 1, 2 (one column for a
+# multi-output-only estimator), which is no indicator matrix: every check that fits on such a
+# y meets the samplers' refusal ("Y must hold 0 and 1 only"). The checks that pass (clone,
+# params, pickle, repr, n_features_in_, empty data, y=None, 1-D X, complex X) run for real.
+_CHECKS_WITH_A_NON_INDICATOR_Y = {
+    name: "scikit-learn's check fits on y = 0/1/2 class labels, not an indicator matrix"
+    for name in [
+        "check_dict_unchanged",
+        "check_dont_overwrite_parameters",
+        "check_dtype_object",
+        "check_estimator_sparse_array",
+        "check_estimator_sparse_matrix",
+        "check_estimator_sparse_tag",
+        "check_estimators_dtypes",
+        "check_estimators_fit_returns_self",
+        "check_estimators_overwrite_params",
+        "check_f_contiguous_array_estimator",
+        "check_fit2d_1feature",
+        "check_fit2d_predict1d",
+        "check_fit_score_takes_y",
+        "check_methods_sample_order_invariance",
+        "check_methods_subset_invariance",
+        "check_n_features_in_after_fitting",
+        "check_positive_only_tag_during_fit",
+        "check_readonly_memmap_input",
+    ]
+}
+
+
+@parametrize_with_checks(
+    [Sampler(random_state=0) for Sampler in SAMPLERS],
+    expected_failed_checks=lambda estimator: _CHECKS_WITH_A_NON_INDICATOR_Y,
+)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)

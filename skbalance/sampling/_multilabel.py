@@ -300,23 +300,28 @@ class MultilabelResampler(BaseResampler):
 
     # -- internals ---------------------------------------------------------------------------
     def _read(self, X, Y, sample_weight):
-        """Validate Y, then X and ``sample_weight`` (by the single-label samplers' one rule),
+        """Validate X and ``sample_weight`` (by the single-label samplers' one rule), then Y,
         and store the measures; nothing is resampled yet."""
-        target = check_indicator(Y)
-        n_labels_rows, n_samples = target.matrix.shape[0], n_rows(X)
-        if n_samples is not None and n_samples != n_labels_rows:
+        if Y is None:  # scikit-learn's wording, which its estimator checks look for
             raise ValueError(
-                f"X has {n_samples} rows but Y has {n_labels_rows}; they must have one row of "
-                "labels per sample."
+                f"{type(self).__name__} requires y to be passed, but the target y is None; "
+                "pass a label indicator matrix Y of shape (n_samples, n_labels)."
             )
         # X's validation and containers are the single-label samplers': they take a 1-D y,
         # so a stand-in with one row per sample is passed (its values are never used).
+        n_samples = n_rows(X)
         data = _containers.read(
             X,
-            np.zeros(n_labels_rows, dtype=np.int8),
+            np.zeros(n_samples or 0, dtype=np.int8),
             sample_weight,
             sampler_name=type(self).__name__,
         )
+        target = check_indicator(Y)
+        if target.matrix.shape[0] != data.shape[0]:
+            raise ValueError(
+                f"X has {data.shape[0]} rows but Y has {target.matrix.shape[0]}; they must "
+                "have one row of labels per sample."
+            )
         if self._needs_distances:
             _containers.check_columns(data, creates_rows=not self._selects_rows)
             _containers.check_finite(data)
