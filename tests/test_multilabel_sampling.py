@@ -466,6 +466,35 @@ def test_containers_round_trip(Sampler):
     assert isinstance(Y_list, list) and Y_list == Y_res.tolist()
 
 
+@pytest.mark.parametrize("Sampler", SAMPLERS)
+def test_images_keep_their_shape_and_dtype(Sampler):
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 256, size=(60, 4, 4, 3)).astype(np.uint8)
+    Y = (rng.random((60, 3)) < [0.9, 0.4, 0.15]).astype(int)
+    Y[0] = 1
+    sampler = Sampler(random_state=0)
+    X_res, Y_res = sampler.fit_resample(X, Y)
+    assert X_res.shape[1:] == (4, 4, 3) and X_res.dtype == np.uint8 and len(X_res) == len(Y_res)
+    if Sampler is MLSMOTE:  # a pixel between its parents' pixels, rounded into uint8
+        assert len(X_res) > 60
+        np.testing.assert_array_equal(X_res[:60], X)
+    else:
+        np.testing.assert_array_equal(X_res, X[sampler.sample_indices_])
+
+
+def test_imbalanced_learn_pipeline_takes_them():
+    imblearn_pipeline = pytest.importorskip("imblearn.pipeline")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 3))
+    Y = (rng.random((80, 3)) < [0.9, 0.4, 0.15]).astype(int)
+    Y[0] = 1
+    for Sampler in SAMPLERS:
+        pipe = imblearn_pipeline.make_pipeline(Sampler(random_state=0), _Recorder())
+        pipe.fit(X, Y)
+        X_ref, Y_ref = Sampler(random_state=0).fit_resample(X, Y)
+        np.testing.assert_array_equal(pipe[-1].y_, Y_ref)
+
+
 @pytest.mark.parametrize("Sampler", [MultilabelRandomOverSampler, MultilabelRandomUnderSampler])
 def test_sample_weight_follows_selected_rows(Sampler):
     X, Y = _ros_data()
