@@ -77,10 +77,10 @@ class _BuildScope:
     def leave(self, module) -> None:
         with self._lock:
             self._builds -= 1
-            # Put back what was there, unless someone else replaced the stand-in meanwhile.
-            if self._builds == 0 and module.python_random is self._stand_in:
-                module.python_random = self._original
             if self._builds == 0:
+                # Put back what was there, unless someone else replaced the stand-in meanwhile.
+                if module.python_random is self._stand_in:
+                    module.python_random = self._original
                 self._original = self._stand_in = None
 
 
