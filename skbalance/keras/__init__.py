@@ -18,6 +18,12 @@ _LAZY = {
     "logit_adjusted_loss": "skbalance.keras.losses",
     "ldam_loss": "skbalance.keras.losses",
     "ldam_margins": "skbalance.keras.losses",
+    "AsymmetricLoss": "skbalance.keras.losses",
+    "MultilabelFocalLoss": "skbalance.keras.losses",
+    "MultilabelLogitAdjustedLoss": "skbalance.keras.losses",
+    "asymmetric_loss": "skbalance.keras.losses",
+    "multilabel_focal_loss": "skbalance.keras.losses",
+    "multilabel_logit_adjusted_loss": "skbalance.keras.losses",
     "BalancedDataset": "skbalance.keras.feed",
     "KerasBalancedClassifier": "skbalance.keras.classifier",
 }

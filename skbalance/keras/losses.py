@@ -47,8 +47,22 @@ from skbalance.keras._losses_functions import (
     ldam_margins,
     logit_adjusted_loss,
 )
+from skbalance.keras._losses_multilabel import (
+    AsymmetricLoss,
+    MultilabelFocalLoss,
+    MultilabelLogitAdjustedLoss,
+    asymmetric_loss,
+    multilabel_focal_loss,
+    multilabel_logit_adjusted_loss,
+)
 
 __all__ = [
+    "AsymmetricLoss",
+    "MultilabelFocalLoss",
+    "MultilabelLogitAdjustedLoss",
+    "asymmetric_loss",
+    "multilabel_focal_loss",
+    "multilabel_logit_adjusted_loss",
     "BalancedSoftmaxLoss",
     "FocalLoss",
     "LDAMLoss",
