@@ -18,14 +18,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.special import expit, log_expit
+from scipy.special import softplus as np_softplus
 
 from skbalance.keras import losses
 from skbalance.keras.losses import (
     AsymmetricLoss,
+    DistributionBalancedLoss,
     FocalLoss,
     MultilabelFocalLoss,
     MultilabelLogitAdjustedLoss,
     asymmetric_loss,
+    distribution_balanced_loss,
     multilabel_focal_loss,
     multilabel_logit_adjusted_loss,
 )
@@ -68,6 +71,24 @@ def ref_logit_adjusted(y, logits, rates, tau=1.0, pos_w=None, neg_w=None):
     rates = np.asarray(rates, np.float64)
     shifted = np.asarray(logits, np.float64) + tau * np.log(rates / (1 - rates))
     return ref_asymmetric(y, shifted, 0.0, 0.0, 0.0, True, pos_w, neg_w)
+
+
+def ref_distribution_balanced(
+    y, logits, rates, gamma=2.0, floor=0.1, slope=10.0, center=0.2, neg_scale=2.0, kappa=0.05
+):
+    """Wu et al. 2020, written from the authors' code (ResampleLoss, reweight_func='rebalance',
+    logit_reg, focal; without its constant factor balance_param=2). Hard 0/1 labels."""
+    y, z, rates = (np.asarray(a, np.float64) for a in (y, logits, rates))
+    inverse = 1.0 / rates
+    repeat_rate = (y * inverse).sum(axis=1, keepdims=True)
+    with np.errstate(divide="ignore"):
+        ratio = inverse / repeat_rate
+    weight = expit(slope * (ratio - center)) + floor
+    z = z - np.log(1.0 / rates - 1.0) * kappa / neg_scale
+    z = z * (1 - y) * neg_scale + z * y
+    weight = weight / neg_scale * (1 - y) + weight * y
+    bce = y * np_softplus(-z) + (1 - y) * np_softplus(z)
+    return ((1 - np.exp(-bce)) ** gamma * weight * bce).mean(axis=-1)
 
 
 def data(seed=0, n=N, n_labels=L, scale=3.0):
@@ -216,14 +237,60 @@ def test_logit_adjustment_makes_the_balanced_decision_the_minimiser():
     # One label with positive rate pi and an uninformative feature: the minimiser of the
     # adjusted loss is the balanced logit 0 (what the classifier thresholds), not log-odds(pi).
     pi = 0.05
-    y = np.array([[1.0]] * 5 + [[0.0]] * 95)
-    grid = np.linspace(-5, 5, 2001).astype(np.float32)
-    values = [
-        float(MultilabelLogitAdjustedLoss([pi])(y, np.full((100, 1), z, "float32"))) for z in grid
-    ]
-    assert grid[int(np.argmin(values))] == pytest.approx(0.0, abs=0.01)
-    plain = [float(keras.losses.binary_crossentropy(y[:, 0], np.full(100, z), True)) for z in grid]
-    assert grid[int(np.argmin(plain))] == pytest.approx(np.log(pi / (1 - pi)), abs=0.01)
+    grid = np.linspace(-5, 5, 1001)
+    labels = np.array([1.0] * 5 + [0.0] * 95)
+    # Every (grid point, row) pair is one sample of one label: one call scores the whole grid.
+    y = np.tile(labels, len(grid))[:, None]
+    logits = np.repeat(grid, len(labels))[:, None].astype("float32")
+    adjusted = value(MultilabelLogitAdjustedLoss([pi]).call(y, logits))
+    plain = value(keras.losses.binary_crossentropy(y, logits, from_logits=True))
+    best_adjusted = grid[np.argmin(adjusted.reshape(len(grid), -1).mean(axis=1))]
+    best_plain = grid[np.argmin(plain.reshape(len(grid), -1).mean(axis=1))]
+    assert best_adjusted == pytest.approx(0.0, abs=0.01)
+    assert best_plain == pytest.approx(np.log(pi / (1 - pi)), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"gamma": 0.0},
+        {"gamma": 0.5, "floor": 0.0, "slope": 3.0, "center": 0.5},
+        {"neg_scale": 5.0, "kappa": 0.1},
+        {"neg_scale": 1.0, "kappa": 0.0},
+    ],
+)
+def test_distribution_balanced_matches_the_authors_formula(params):
+    y, logits = data(17)
+    y[0] = 0  # a sample without any positive label: weight floor + 1
+    kwargs = {("bias_scale" if k == "kappa" else k): v for k, v in params.items()}
+    got = distribution_balanced_loss(y, logits, positive_rates=RATES, **kwargs)
+    expected = ref_distribution_balanced(y, logits, RATES, **params)
+    np.testing.assert_allclose(value(got), expected, rtol=2e-5, atol=1e-7)
+
+
+def test_distribution_balanced_without_its_corrections_is_binary_cross_entropy():
+    y, logits = data(18)
+    plain = DistributionBalancedLoss(
+        RATES, gamma=0.0, floor=0.5, slope=0.0, neg_scale=1.0, bias_scale=0.0
+    )
+    expected = keras.losses.BinaryCrossentropy(from_logits=True)(y, logits)
+    assert float(plain(y, logits)) == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_distribution_balanced_weights_a_samples_rare_label_above_its_frequent_one():
+    # One sample with the head label (rate 0.4) and the tail label (0.01): r = 0.0244 and
+    # 0.976, so the head term gets 0.1 + sigmoid(10 * (0.0244 - 0.2)) = 0.247 and the tail
+    # term 0.1 + sigmoid(10 * (0.976 - 0.2)) = 1.1; with gamma 0 and no shift, exactly.
+    y = np.array([[1.0, 0.0, 0.0, 0.0, 1.0]])
+    logits = np.zeros((1, 5), "float32")
+    got = value(
+        DistributionBalancedLoss(RATES, gamma=0.0, neg_scale=1.0, bias_scale=0.0).call(y, logits)
+    )
+    r = np.array([1 / 0.4, 1 / 0.2, 1 / 0.1, 1 / 0.05, 1 / 0.01]) / (1 / 0.4 + 1 / 0.01)
+    weights = 0.1 + expit(10 * (r - 0.2))
+    assert weights[0] == pytest.approx(0.2473, abs=1e-4) and weights[4] == pytest.approx(1.1, 1e-3)
+    np.testing.assert_allclose(got, [np.log(2) * weights.mean()], rtol=1e-5)
 
 
 def test_label_weights_scale_each_labels_terms():
@@ -265,6 +332,9 @@ ALL_LOSSES = {
     ),
     "focal": lambda: MultilabelFocalLoss(gamma=0.5, alpha=0.25, from_logits=True),
     "logit_adjusted": lambda: MultilabelLogitAdjustedLoss([0.5, 0.1, 0.01, 1e-6], tau=1.0),
+    "distribution_balanced": lambda: DistributionBalancedLoss(
+        [0.5, 0.1, 0.01, 1e-6], positive_weights=[1, 2, 3, 4]
+    ),
 }
 
 
@@ -364,7 +434,7 @@ def long_tailed_toy(seed=0, n=600):
     return x, (x > thresholds).astype("float32")
 
 
-@pytest.mark.parametrize("key", ["asymmetric", "focal", "logit_adjusted"])
+@pytest.mark.parametrize("key", ["asymmetric", "focal", "logit_adjusted", "distribution_balanced"])
 def test_training_loss_falls(key):
     keras.utils.set_random_seed(0)
     x, y = long_tailed_toy()
@@ -372,6 +442,7 @@ def test_training_loss_falls(key):
         "asymmetric": lambda: AsymmetricLoss(gamma_neg=2.0),
         "focal": lambda: MultilabelFocalLoss(from_logits=True),
         "logit_adjusted": lambda: MultilabelLogitAdjustedLoss(y.mean(axis=0).tolist()),
+        "distribution_balanced": lambda: DistributionBalancedLoss(y.mean(axis=0).tolist()),
     }[key]
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(3)])
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss=make())
@@ -388,6 +459,7 @@ import json, sys
 import jax, numpy as np
 import keras
 from skbalance.keras.losses import AsymmetricLoss, MultilabelFocalLoss, MultilabelLogitAdjustedLoss
+from skbalance.keras.losses import DistributionBalancedLoss
 assert keras.backend.backend() == "jax"
 inputs = json.loads(sys.argv[1])
 y, logits = np.array(inputs["y"], "float32"), np.array(inputs["logits"], "float32")
@@ -395,6 +467,7 @@ made = {
     "asymmetric": AsymmetricLoss(),
     "focal": MultilabelFocalLoss(gamma=0.5, alpha=0.25, from_logits=True),
     "logit_adjusted": MultilabelLogitAdjustedLoss([0.5, 0.1, 0.01, 1e-6]),
+    "distribution_balanced": DistributionBalancedLoss([0.5, 0.1, 0.01, 1e-6]),
 }
 out = {}
 for key, loss in made.items():
@@ -427,6 +500,7 @@ def test_jax_backend_gives_the_reference_values_and_finite_gradients():
         "asymmetric": ref_asymmetric(y, logits),
         "focal": ref_asymmetric(y, logits, 0.5, 0.5, 0.0, True, [0.25] * 4, [0.75] * 4),
         "logit_adjusted": ref_logit_adjusted(y, logits, [0.5, 0.1, 0.01, 1e-6]),
+        "distribution_balanced": ref_distribution_balanced(y, logits, [0.5, 0.1, 0.01, 1e-6]),
     }
     for key, reference in expected.items():
         np.testing.assert_allclose(got[key]["per_sample"], reference, rtol=1e-5, err_msg=key)
@@ -477,6 +551,12 @@ def test_values_are_not_checked_while_tracing_on_tensorflow():
         (lambda: MultilabelLogitAdjustedLoss([0.5, 1.0]), ValueError, r"positive_rates\[1\]"),
         (lambda: MultilabelLogitAdjustedLoss(None), TypeError, "positive_rates is required"),
         (lambda: MultilabelLogitAdjustedLoss([0.5], tau=-1), ValueError, "tau must be >= 0"),
+        (lambda: DistributionBalancedLoss([0.5], neg_scale=0), ValueError, "neg_scale must be > 0"),
+        (lambda: DistributionBalancedLoss([0.5], floor=-1), ValueError, "floor must be >= 0"),
+        (lambda: DistributionBalancedLoss([0.5], slope=-1), ValueError, "slope must be >= 0"),
+        (lambda: DistributionBalancedLoss([0.5], center=np.inf), ValueError, "center must be"),
+        (lambda: DistributionBalancedLoss([0.5], bias_scale=-1), ValueError, "bias_scale must"),
+        (lambda: DistributionBalancedLoss([2.0]), ValueError, r"positive_rates\[0\] = 2.0"),
     ],
 )
 def test_bad_constructor_arguments(make, error, match):
@@ -491,6 +571,8 @@ def test_bad_constructor_arguments(make, error, match):
         (AsymmetricLoss(negative_weights=[1.0] * 6), "negative_weights has 6 entries"),
         (MultilabelFocalLoss(alpha=[0.5] * 2), "alpha has 2 entries but the model has 5 labels"),
         (MultilabelLogitAdjustedLoss([0.1] * 4), "positive_rates has 4 entries"),
+        (DistributionBalancedLoss([0.1] * 6), "positive_rates has 6 entries"),
+        (DistributionBalancedLoss([0.1] * 5, negative_weights=[1] * 4), "negative_weights has 4"),
     ],
 )
 def test_per_label_arguments_must_match_the_model(loss, match):
@@ -525,8 +607,10 @@ def test_probabilities_expected_but_logits_given_is_rejected():
         AsymmetricLoss(from_logits=False)(y, logits)
 
 
-def test_docstring_examples_run():
-    import skbalance.keras._losses_multilabel as module
+@pytest.mark.parametrize("module_name", ["_losses_multilabel", "_losses_distribution_balanced"])
+def test_docstring_examples_run(module_name):
+    import importlib
 
+    module = importlib.import_module(f"skbalance.keras.{module_name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 15 and result.failed == 0
+    assert result.attempted >= 6 and result.failed == 0

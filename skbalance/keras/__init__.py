@@ -19,6 +19,8 @@ _LAZY = {
     "ldam_loss": "skbalance.keras.losses",
     "ldam_margins": "skbalance.keras.losses",
     "AsymmetricLoss": "skbalance.keras.losses",
+    "DistributionBalancedLoss": "skbalance.keras.losses",
+    "distribution_balanced_loss": "skbalance.keras.losses",
     "MultilabelFocalLoss": "skbalance.keras.losses",
     "MultilabelLogitAdjustedLoss": "skbalance.keras.losses",
     "asymmetric_loss": "skbalance.keras.losses",

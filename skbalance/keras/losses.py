@@ -41,6 +41,10 @@ from skbalance.keras._losses_checks import (
     check_positive,
     check_tau,
 )
+from skbalance.keras._losses_distribution_balanced import (
+    DistributionBalancedLoss,
+    distribution_balanced_loss,
+)
 from skbalance.keras._losses_functions import (
     focal_loss,
     ldam_loss,
@@ -58,6 +62,8 @@ from skbalance.keras._losses_multilabel import (
 
 __all__ = [
     "AsymmetricLoss",
+    "DistributionBalancedLoss",
+    "distribution_balanced_loss",
     "MultilabelFocalLoss",
     "MultilabelLogitAdjustedLoss",
     "asymmetric_loss",
