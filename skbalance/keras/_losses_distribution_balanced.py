@@ -54,6 +54,18 @@ def _check_nonnegative(name: str, value) -> float:
     return value
 
 
+def _check_parameters(gamma, floor, slope, center, neg_scale, bias_scale) -> dict:
+    """The loss's scalar parameters, checked, as the floats the class keeps in its config."""
+    return {
+        "gamma": check_gamma(gamma),
+        "floor": _check_nonnegative("floor", floor),
+        "slope": _check_nonnegative("slope", slope),
+        "center": _real("center", center, "a finite number"),
+        "neg_scale": check_positive("neg_scale", neg_scale),
+        "bias_scale": _check_nonnegative("bias_scale", bias_scale),
+    }
+
+
 def distribution_balanced_loss(
     y_true,
     y_pred,
@@ -116,12 +128,9 @@ def distribution_balanced_loss(
     [0.0254, 0.1609]
     """
     rates = _check_positive_rates(positive_rates)
-    gamma = check_gamma(gamma)
-    floor = _check_nonnegative("floor", floor)
-    slope = _check_nonnegative("slope", slope)
-    center = _real("center", center, "a finite number")
-    neg_scale = check_positive("neg_scale", neg_scale)
-    bias_scale = _check_nonnegative("bias_scale", bias_scale)
+    params = _check_parameters(gamma, floor, slope, center, neg_scale, bias_scale)
+    gamma, floor, slope = params["gamma"], params["floor"], params["slope"]
+    center, neg_scale, bias_scale = params["center"], params["neg_scale"], params["bias_scale"]
     positive_weights = _check_weights("positive_weights", positive_weights)
     negative_weights = _check_weights("negative_weights", negative_weights)
     y, logits = _indicator_pair(y_true, y_pred, "distribution_balanced_loss")
@@ -208,12 +217,10 @@ class DistributionBalancedLoss(_MultilabelLoss):
             positive_weights, negative_weights, name=name, reduction=reduction, dtype=dtype
         )
         self.positive_rates = _check_positive_rates(positive_rates)
-        self.gamma = check_gamma(gamma)
-        self.floor = _check_nonnegative("floor", floor)
-        self.slope = _check_nonnegative("slope", slope)
-        self.center = _real("center", center, "a finite number")
-        self.neg_scale = check_positive("neg_scale", neg_scale)
-        self.bias_scale = _check_nonnegative("bias_scale", bias_scale)
+        params = _check_parameters(gamma, floor, slope, center, neg_scale, bias_scale)
+        self.gamma, self.floor, self.slope = params["gamma"], params["floor"], params["slope"]
+        self.center, self.neg_scale = params["center"], params["neg_scale"]
+        self.bias_scale = params["bias_scale"]
 
     def call(self, y_true, y_pred):
         return distribution_balanced_loss(
