@@ -108,7 +108,9 @@ def value(tensor) -> np.ndarray:
 
 
 @pytest.mark.parametrize("from_logits", [True, False])
-@pytest.mark.parametrize("gamma_pos, gamma_neg", [(0.0, 4.0), (1.0, 4.0), (0.5, 0.5), (0, 0)])
+@pytest.mark.parametrize(
+    "gamma_pos, gamma_neg", [(0.0, 4.0), (1.0, 4.0), (0.5, 0.5), (0, 0), (2, 3), (0, 1.5), (0, 1)]
+)
 @pytest.mark.parametrize("clip", [0.0, 0.05, 0.3])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_asymmetric_matches_reference(from_logits, gamma_pos, gamma_neg, clip, weighted):
@@ -131,11 +133,11 @@ def test_asymmetric_matches_reference(from_logits, gamma_pos, gamma_neg, clip, w
 
 
 @given(
-    hnp.arrays(np.float64, (6, 3), elements=st.floats(-30, 30)),
+    hnp.arrays(np.float64, (6, 3), elements=st.floats(-200, 200)),
     hnp.arrays(np.float64, (6, 3), elements=st.floats(0, 1)),
     st.floats(0, 5),
     st.floats(0, 5),
-    st.floats(0, 0.5),
+    st.one_of(st.just(0.0), st.floats(1e-300, 1e-6), st.floats(1e-6, 0.5)),
 )
 def test_asymmetric_matches_reference_on_any_logits_and_soft_targets(
     logits, y, gamma_pos, gamma_neg, clip
@@ -327,6 +329,7 @@ EXTREME_LOGITS = np.array([[200.0, -200.0, -200.0, 200.0], [-200.0, 200.0, 0.0, 
 ALL_LOSSES = {
     "asymmetric": lambda: AsymmetricLoss(),
     "asymmetric-focused": lambda: AsymmetricLoss(gamma_pos=0.5, gamma_neg=0.3, clip=0.0),
+    "asymmetric-tiny-clip": lambda: AsymmetricLoss(gamma_neg=0.5, clip=1e-30),
     "asymmetric-weighted": lambda: AsymmetricLoss(
         gamma_pos=1.0, positive_weights=[2, 3, 4, 5], negative_weights=[0.5] * 4
     ),
@@ -354,6 +357,20 @@ def test_asymmetric_at_extreme_logits_has_the_exact_value():
     expected_row0 = (200.0 - 0.95**4 * np.log(0.05)) / 4
     assert got[0] == pytest.approx(expected_row0, rel=1e-6)
     np.testing.assert_allclose(got, ref_asymmetric(EXTREME_Y, EXTREME_LOGITS), rtol=1e-6)
+
+
+@pytest.mark.parametrize("clip", [0.3, 1e-20, 1e-40, 1e-100])
+def test_shifted_negative_is_exact_at_any_clip_and_logit(clip):
+    # A negative at logit 200: 1 - p = 1.4e-87 underflows in float32. The loss is
+    # -log(1.4e-87 + clip) (times p_m^0 = 1): about 46.05 for clip 1e-20, 92.1 for 1e-40 and
+    # 200 for 1e-100, each exact.
+    y = np.zeros((1, 2), "float32")
+    logits = tf.Variable([[200.0, -200.0]])
+    with tf.GradientTape() as tape:
+        per_sample = asymmetric_loss(y, logits, gamma_neg=0.0, clip=clip)
+    expected = ref_asymmetric(y, logits.numpy(), 0.0, 0.0, clip)
+    np.testing.assert_allclose(value(per_sample), expected, rtol=1e-6)
+    assert np.all(np.isfinite(tape.gradient(per_sample, logits).numpy()))
 
 
 @pytest.mark.parametrize("clip", [0.0, 0.05])
