@@ -183,6 +183,10 @@ def _per_label(name: str, values, n_labels: int, dtype):
     return ops.convert_to_tensor(np.asarray(values), dtype=dtype)
 
 
+def _is_small_whole(gamma: float) -> bool:
+    return gamma == int(gamma) and 1 <= gamma <= 16
+
+
 def _focal_power(x, gamma: float):
     """``x ** gamma`` for ``x`` in [0, 1], with a finite gradient at ``x = 0``.
 
@@ -192,7 +196,7 @@ def _focal_power(x, gamma: float):
     is finite; below 1 that gradient is infinite at 0, so the floored log is used instead
     (see ``_losses_functions._focal_modulator``).
     """
-    if gamma == int(gamma) and 1 <= gamma <= 16:
+    if _is_small_whole(gamma):
         result, base, exponent = None, x, int(gamma)
         while exponent:  # square and multiply
             if exponent & 1:
@@ -235,17 +239,24 @@ def _asymmetric_terms(
     # otherwise in log space. Only the pieces the parameters need are computed: each
     # elementwise op is a pass over n x L values.
     direct_clip = clip >= _SMALLEST_NORMAL[dtype] / _EPSILON[dtype]
-    need_log_q = gamma_pos > 0.0 or not direct_clip
+    # A whole gamma_pos multiplies 1 - p out (see _focal_power) rather than exp(gamma * log).
+    whole_gamma_pos = gamma_pos > 0.0 and _is_small_whole(gamma_pos)
+    need_q = whole_gamma_pos or (clip > 0.0 and direct_clip)
+    need_log_q = (gamma_pos > 0.0 and not whole_gamma_pos) or not direct_clip
     if from_logits:
         log_p = ops.log_sigmoid(y_pred)
         log_q = ops.log_sigmoid(-y_pred) if need_log_q else None
+        q = ops.sigmoid(-y_pred) if need_q else None
     else:
         check_probability_values(y_pred, loss_name)
         log_p = _safe_log(y_pred)
         log_q = _safe_log(1.0 - y_pred) if need_log_q else None
+        q = 1.0 - y_pred
 
     positive = log_p
-    if gamma_pos > 0.0:
+    if whole_gamma_pos:
+        positive = positive * _focal_power(q, gamma_pos)
+    elif gamma_pos > 0.0:
         positive = positive * ops.exp(gamma_pos * log_q)
     if clip > 0.0:
         # Probability shifting: a negative whose p is below clip costs nothing at all, and
@@ -253,7 +264,6 @@ def _asymmetric_terms(
         # logits, but only where it is below clip's last digit; for a clip so small that this
         # matters, logaddexp keeps the exact value.
         if direct_clip:
-            q = ops.sigmoid(-y_pred) if from_logits else 1.0 - y_pred
             negative = ops.log(ops.minimum(q + clip, 1.0))
         else:
             log_clip = ops.convert_to_tensor(np.log(clip), dtype=dtype)
