@@ -69,11 +69,16 @@ N_JOBS_CONSTRAINT = [
 
 @functools.cache
 def _controller():
-    """threadpoolctl's view of the loaded libraries (found once, read at every call, as
-    scikit-learn caches its own)."""
-    from threadpoolctl import ThreadpoolController
+    """threadpoolctl's view of the loaded libraries, found once and read at every call:
+    scikit-learn's own cached one where available (finding the libraries costs ~10 ms,
+    paid once per process for both)."""
+    try:
+        from sklearn.utils.parallel import _get_threadpool_controller
+    except ImportError:  # another scikit-learn layout: our own
+        from threadpoolctl import ThreadpoolController
 
-    return ThreadpoolController()
+        return ThreadpoolController()
+    return _get_threadpool_controller()
 
 
 # OpenBLAS threads no product of at most this many multiply-adds (see the module docstring)
