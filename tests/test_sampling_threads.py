@@ -134,6 +134,7 @@ def _observe_blas_inside_the_search(monkeypatch, n_jobs):
         return minima(*args, **kwargs)
 
     monkeypatch.setattr(neighbors_module._BlockMinima, "minima", observed)
+    monkeypatch.setattr(_threads, "WORK_PER_THREAD", 1)  # a pool even for this small search
     X = np.random.default_rng(3).normal(size=(4000, 6))
     kneighbors(X, 3, n_jobs=n_jobs)
     return seen
@@ -199,7 +200,7 @@ def test_products_stay_below_the_serial_size(monkeypatch, n_features):
         return matmul(a, b, *args, **kwargs)
 
     monkeypatch.setattr(_threads, "serial_product_size", lambda: 2.0**18)
-    monkeypatch.setattr(neighbors_module, "serial_product_size", lambda: 2.0**18)
+    monkeypatch.setattr(_threads, "WORK_PER_THREAD", 1)  # also products of a pool's workers
     # 700 features: one reference row per product, and fewer query rows per chunk
     X = np.random.default_rng(4).normal(size=(3000 if n_features < 700 else 600, n_features))
     expected = kneighbors(X, 3, n_jobs=1)
@@ -263,7 +264,8 @@ print(json.dumps(result))
 def test_no_worker_threads_under_a_blas_of_unknown_threading_rule(monkeypatch):
     """Class: a worker pool on top of a multi-threaded BLAS whose products cannot be kept
     on the calling thread (the cores oversubscribed)."""
-    monkeypatch.setattr(neighbors_module, "serial_product_size", lambda: None)
+    monkeypatch.setattr(_threads, "serial_product_size", lambda: None)
+    monkeypatch.setattr(_threads, "WORK_PER_THREAD", 1)
     monkeypatch.setattr(neighbors_module, "ThreadPoolExecutor", None)  # any use fails
     X = np.random.default_rng(2).normal(size=(3000, 4))
     found = kneighbors(X, 3, n_jobs=2)
@@ -289,3 +291,22 @@ def test_concurrent_searches_leave_blas_as_it_was():
         thread.join(60)
     assert len(results) == 4 and all(np.array_equal(r, expected) for r in results)
     assert blas_limits() == before
+
+
+def test_small_searches_run_on_one_thread_without_a_library_lookup(monkeypatch):
+    """Class: a thread pool (and a ~10 ms lookup of the loaded libraries) for a search of a
+    few milliseconds; or a large search kept on one thread by the rule."""
+    for bad in (0, 1.5, True):
+        with pytest.raises(ValueError, match="n_jobs must be None"):
+            _threads.search_threads(bad, 10)
+    lookups = []
+    size = _threads.serial_product_size
+    monkeypatch.setattr(_threads, "serial_product_size", lambda: lookups.append(1) or size())
+    monkeypatch.setattr(_threads, "effective_n_threads", lambda n_jobs: 4)
+    share = _threads.WORK_PER_THREAD
+    assert _threads.search_threads(2, 2 * share - 1) == (1, 2.0**18) and lookups == []
+    if size() is not None:
+        assert _threads.search_threads(None, 2 * share)[0] == 2
+        assert _threads.search_threads(None, 3 * share + 7)[0] == 3
+        assert _threads.search_threads(None, 100 * share)[0] == 4
+    assert len(lookups) == 3 or size() is None

@@ -90,7 +90,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import sparse
 
-from ._threads import effective_n_threads, serial_product_size
+from ._threads import search_threads
 
 __all__ = ["kneighbors"]
 
@@ -300,18 +300,15 @@ def kneighbors(
     fast_width = max(2 * k, k + 8)  # passing blocks scored without a float64 pass
 
     chunk = int(max(8, min(_MAX_CHUNK, _CHUNK_BYTES // (4 * n_blocks))))
-    workers = effective_n_threads(n_jobs)
+    n_inner = ref_raw.shape[1] + 1
     # BLAS's limits stay the user's: products of at most serial_size multiply-adds, which
     # BLAS runs on the calling thread (None: a BLAS that may thread any product)
-    serial_size = serial_product_size()
-    n_inner = ref_raw.shape[1] + 1
+    workers, serial_size = search_threads(n_jobs, n_query * first.aug.shape[0] * n_inner)
     bounded = serial_size is not None and math.isfinite(serial_size)
     if bounded:
         chunk = min(chunk, max(1, int(serial_size) // n_inner))
     tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
     product_rows = min(tile, max(1, int(serial_size) // (n_inner * chunk))) if bounded else tile
-    if serial_size is None:
-        workers = 1  # BLAS's own threads do the parallel work
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
 

@@ -39,6 +39,11 @@ thread alone:
 
 ``n_jobs=1`` therefore means one thread for the whole search, whatever BLAS's default, except
 under such another multi-threaded BLAS, whose threads then do the parallel work.
+
+**Small searches** (:func:`search_threads`): at most one worker per ``2**27`` multiply-adds
+of the search's first pass (a few milliseconds of work, less than a thread costs to start and
+feed); below two such shares the search runs on one thread, with products cut as for
+OpenBLAS, without the ~10 ms lookup of the loaded libraries.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ __all__ = [
     "N_JOBS_CONSTRAINT",
     "OPENBLAS_SERIAL_SIZE",
     "effective_n_threads",
+    "search_threads",
     "serial_product_size",
     "usable_threads",
 ]
@@ -83,6 +89,9 @@ def _controller():
 
 # OpenBLAS threads no product of at most this many multiply-adds (see the module docstring)
 OPENBLAS_SERIAL_SIZE = 2**18
+# multiply-adds of a search's first pass per worker thread: a smaller share (a few ms)
+# gains less than starting and feeding the thread costs
+WORK_PER_THREAD = 2**27
 
 
 def _blas_libraries():
@@ -173,3 +182,25 @@ def effective_n_threads(n_jobs: int | None) -> int:
     if n_jobs > 0:
         return int(n_jobs)
     return max(1, usable_threads() + 1 + int(n_jobs))
+
+
+def search_threads(n_jobs: int | None, work: int) -> tuple[int, float | None]:
+    """Worker threads and product size (:func:`serial_product_size`) for a search whose
+    first pass costs ``work`` multiply-adds.
+
+    At most one worker per :data:`WORK_PER_THREAD` of work. A search below two shares runs
+    on one thread without looking up the loaded libraries (a lookup costs ~10 ms once per
+    process) and cuts its products to :data:`OPENBLAS_SERIAL_SIZE`: BLAS runs them on the
+    calling thread where it is single-threaded or OpenBLAS; another BLAS runs them within
+    the user's limits, as always.
+    """
+    if n_jobs is not None and (
+        isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral) or n_jobs == 0
+    ):
+        effective_n_threads(n_jobs)  # raises its error for a bad n_jobs
+    if work < 2 * WORK_PER_THREAD:
+        return 1, float(OPENBLAS_SERIAL_SIZE)
+    size = serial_product_size()
+    if size is None:
+        return 1, None  # BLAS's own threads do the parallel work
+    return max(1, min(effective_n_threads(n_jobs), work // WORK_PER_THREAD)), size
