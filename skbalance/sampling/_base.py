@@ -272,15 +272,16 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         X = data.matrix if self._uses_matrix() else data.raw
         return self._fit_resample(X, data.codes, targets, random_state)
 
-    def _run_on_arrays(self, matrix, classes, codes, random_state) -> ResamplePlan:
-        """Resample already-validated arrays (used by the combined samplers)."""
+    def _run_on_arrays(self, matrix, classes, codes, random_state, **known) -> ResamplePlan:
+        """Resample already-validated arrays (used by the combined samplers); ``known``
+        goes to ``_fit_resample`` (what a caller already computed for it)."""
         self._validate_params()
         self.sampling_strategy_, targets = resolve_sampling_strategy(
             self.sampling_strategy, classes, codes, self._sampling_type
         )
         self._classes_seen = classes
         self._check_params(np.bincount(codes, minlength=len(classes)), classes, targets)
-        return self._fit_resample(matrix, codes, targets, random_state)
+        return self._fit_resample(matrix, codes, targets, random_state, **known)
 
 
 @contextmanager

@@ -127,12 +127,17 @@ class EditedNearestNeighbours(BaseResampler):
                 f"n_neighbors={k} needs at least {k + 1} rows; X has {int(counts.sum())}."
             )
 
-    def _fit_resample(self, X, codes, targets, random_state):
+    def _fit_resample(self, X, codes, targets, random_state, neighbours=None):
+        """``neighbours(checked)``, if given, returns the ``k`` nearest rows of X (positions)
+        of the rows ``checked``, as the search would (a caller that knows some already)."""
         checked = np.flatnonzero(np.isin(codes, list(targets)))
         keep = np.ones(len(codes), dtype=bool)
         if len(checked):
             k = self.nn_.n_neighbors - 1
-            near = nearest(self.nn_, X, k, query=X[checked], query_index=checked)
+            if neighbours is None:
+                near = nearest(self.nn_, X, k, query=X[checked], query_index=checked)
+            else:
+                near = neighbours(checked)
             neighbour_codes = codes[near]
             own = codes[checked]
             if self.kind_sel == "all":
