@@ -138,8 +138,12 @@ class EpochServer(DataAdapter):
         batch_size = self.batch_size
         target_dtype, target_shape = self._target_spec()
         with_weights, with_synthetic = self._has_weights(), self._has_synthetic()
+        # int32 row numbers where they fit (synthetic rows are numbered from n_samples on, and
+        # a pool is never far larger than an epoch): half the memory of int64 per epoch.
+        wide = 2 * (n_samples + self._rows_per_epoch()) >= np.iinfo(np.int32).max
+        index_dtype = np.dtype(np.int64 if wide else np.int32)
         signature = [
-            tf.TensorSpec((None,), tf.int64),
+            tf.TensorSpec((None,), tf.as_dtype(index_dtype)),
             tf.TensorSpec((None, *target_shape), tf.as_dtype(target_dtype)),
         ]
         if with_weights:
@@ -149,7 +153,13 @@ class EpochServer(DataAdapter):
 
         def one_epoch():
             plan = self._epoch_batches(self._take_pass())
-            element = [plan.rows.astype(np.int64, copy=False), plan.targets]
+            rows = plan.rows
+            if rows.dtype.itemsize > index_dtype.itemsize and rows.size:
+                if rows.max() > np.iinfo(index_dtype).max:  # never silently wrap a row number
+                    raise OverflowError(
+                        f"row {rows.max()} of the epoch does not fit in {index_dtype}."
+                    )
+            element = [rows.astype(index_dtype, copy=False), plan.targets]
             if with_weights:
                 element.append(plan.weights)
             if with_synthetic:
