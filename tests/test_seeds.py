@@ -247,21 +247,11 @@ def _fitted_weights(global_seed, **params):
 @pytest.mark.parametrize("model", [None, functional_model], ids=["default_mlp", "callable"])
 def test_random_state_alone_fixes_the_fit_whatever_the_global_seed(model, global_seeds_restored):
     """Class: a fit whose weights depend on the process's global seeds, not on random_state."""
-    # Class-balanced batches: the feed that trains on every backend today.
+    # Class-balanced batches (the per-epoch feed).
     first = _fitted_weights(123, model=model, batch_sampling="class")
     second = _fitted_weights(456, model=model, batch_sampling="class")
     np.testing.assert_array_equal(first, second)
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow",
-    reason="the default array feed does not train on JAX yet (issue 12, item 1)",
-)
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the array feed shuffles with tf.data, whose op-level seed TensorFlow combines with "
-    "its global seed; the backend-neutral feed of issue 12 removes it (drop this mark then)",
-)
 def test_random_state_alone_fixes_the_default_array_fit(global_seeds_restored):
     np.testing.assert_array_equal(_fitted_weights(123), _fitted_weights(456))

@@ -274,14 +274,16 @@ def test_synthetic_rows_get_one_weight_rule_on_every_path(monkeypatch):
     _assert_rule(*captured[0])
 
     served = []
-    original_item = feed_module.BalancedDataset.__getitem__
+    original_plan = feed_module.BalancedDataset._epoch_batches
 
-    def recording(self, index):
-        batch = original_item(self, index)
-        served.append((batch[0], batch[2]))
-        return batch
+    def recording(self, epoch):  # the epoch plans model.fit trains on (any backend)
+        plan = original_plan(self, epoch)
+        from skbalance.keras._serving import read_rows
 
-    monkeypatch.setattr(feed_module.BalancedDataset, "__getitem__", recording)
+        served.append((read_rows(self._X, plan.rows, plan.synthetic), plan.weights))
+        return plan
+
+    monkeypatch.setattr(feed_module.BalancedDataset, "_epoch_batches", recording)
     _clf(sampler=smote, resample="epoch", epochs=2).fit(X, y, sample_weight=w)
     assert served
     _assert_rule(np.concatenate([x for x, _ in served]), np.concatenate([w for _, w in served]))
