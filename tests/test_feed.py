@@ -631,3 +631,19 @@ def test_fit_serves_the_epochs_in_order_whatever_fit_shuffle_says(monkeypatch):
         planned.clear()
     for with_shuffle, without in zip(*trained, strict=True):
         np.testing.assert_array_equal(with_shuffle, without)
+
+
+@pytest.mark.parametrize(
+    "argument, value",
+    [("class_weight", {0: 1.0, 1: 5.0}), ("sample_weight", np.ones(60)), ("y", np.zeros(60))],
+)
+def test_fit_arguments_the_feed_would_ignore_are_refused(argument, value):
+    # Keras hands a data adapter to training as it is: these would be dropped without a word.
+    X = np.random.default_rng(0).normal(size=(60, 3)).astype("float32")
+    feed = BalancedDataset(X, np.array([0] * 50 + [1] * 10), batch_size=16, random_state=0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    with pytest.raises(ValueError, match=f"model.fit got {argument} beside a BalancedDataset"):
+        model.fit(feed, epochs=1, verbose=0, **{argument: value})
+    model.fit(feed, epochs=1, verbose=0)  # the feed is still usable and counts the epoch
+    assert feed.epoch_ == 1

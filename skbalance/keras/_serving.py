@@ -120,18 +120,23 @@ class EpochServer(DataAdapter):
         return rest or None
 
     def get_numpy_iterator(self):
+        _refuse_fit_arguments(self)
         return self._numpy_batches()
 
     def get_jax_iterator(self):
+        _refuse_fit_arguments(self)
         return self._numpy_batches()  # NumPy arrays are what JAX's training step takes
 
     def get_torch_dataloader(self):
         from keras.src.trainers.data_adapters import data_adapter_utils
 
+        _refuse_fit_arguments(self)
         return data_adapter_utils.get_torch_dataloader(self._numpy_batches())
 
     def get_tf_dataset(self):
         import tensorflow as tf
+
+        _refuse_fit_arguments(self)
 
         X = self._features()
         n_samples, row_shape = X.shape[0], tuple(X.shape[1:])
@@ -256,6 +261,39 @@ class EpochServer(DataAdapter):
 
     def _rows_per_epoch(self) -> int:
         raise NotImplementedError
+
+
+# model.fit arguments that Keras silently drops for a data adapter (it uses one as it is).
+_FIT_ARGUMENTS_THE_FEED_OWNS = {
+    "y": "the labels come from the feed's own y",
+    "sample_weight": "give sample_weight= to the feed",
+    "class_weight": "give class_weight= to the feed",
+}
+
+
+def _refuse_fit_arguments(feed) -> None:
+    """Raise when the running ``model.fit`` was given ``y``, ``sample_weight`` or
+    ``class_weight`` beside the feed: Keras hands a data adapter to training as it is, so they
+    would be ignored without a word (a ``class_weight`` that never weighs anything)."""
+    frame = sys._getframe(1)
+    for _ in range(40):  # Keras' fit is a handful of frames up; stop well before the user's code
+        frame = frame.f_back
+        if frame is None:
+            return
+        code = frame.f_code
+        if code.co_name == "fit" and "keras" in code.co_filename and "trainer" in code.co_filename:
+            given = [
+                name for name in _FIT_ARGUMENTS_THE_FEED_OWNS
+                if frame.f_locals.get(name) is not None
+            ]  # fmt: skip
+            if given:
+                how = "; ".join(_FIT_ARGUMENTS_THE_FEED_OWNS[name] for name in given)
+                raise ValueError(
+                    f"model.fit got {', '.join(given)} beside a {type(feed).__name__}, which "
+                    f"serves its own batches and would ignore {'them' if len(given) > 1 else 'it'}"
+                    f": {how}."
+                )
+            return
 
 
 def _called_by_reset() -> bool:
