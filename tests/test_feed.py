@@ -647,3 +647,14 @@ def test_fit_arguments_the_feed_would_ignore_are_refused(argument, value):
         model.fit(feed, epochs=1, verbose=0, **{argument: value})
     model.fit(feed, epochs=1, verbose=0)  # the feed is still usable and counts the epoch
     assert feed.epoch_ == 1
+
+
+def test_fit_steps_per_epoch_other_than_the_feeds_is_refused():
+    X = np.random.default_rng(0).normal(size=(60, 3)).astype("float32")
+    feed = BalancedDataset(X, np.array([0] * 50 + [1] * 10), batch_size=16, random_state=0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    with pytest.raises(ValueError, match=r"steps_per_epoch=2, but a BalancedDataset epoch is"):
+        model.fit(feed, epochs=1, verbose=0, steps_per_epoch=2)
+    model.fit(feed, epochs=2, verbose=0, steps_per_epoch=len(feed))  # its own length is fine
+    assert feed.epoch_ == 2

@@ -274,7 +274,8 @@ _FIT_ARGUMENTS_THE_FEED_OWNS = {
 def _refuse_fit_arguments(feed) -> None:
     """Raise when the running ``model.fit`` was given ``y``, ``sample_weight`` or
     ``class_weight`` beside the feed: Keras hands a data adapter to training as it is, so they
-    would be ignored without a word (a ``class_weight`` that never weighs anything)."""
+    would be ignored without a word (a ``class_weight`` that never weighs anything); or a
+    ``steps_per_epoch`` other than the feed's, which would cut epochs across the draws."""
     frame = sys._getframe(1)
     for _ in range(40):  # Keras' fit is a handful of frames up; stop well before the user's code
         frame = frame.f_back
@@ -286,6 +287,15 @@ def _refuse_fit_arguments(feed) -> None:
                 name for name in _FIT_ARGUMENTS_THE_FEED_OWNS
                 if frame.f_locals.get(name) is not None
             ]  # fmt: skip
+            steps = frame.f_locals.get("steps_per_epoch")
+            if steps is not None and steps != feed.num_batches:
+                # Keras would then run one iterator over several epochs (or stop one short),
+                # and the epochs trained would no longer be the epochs drawn.
+                raise ValueError(
+                    f"model.fit got steps_per_epoch={steps}, but a {type(feed).__name__} epoch "
+                    f"is its own draw of {feed.num_batches} batches; leave steps_per_epoch "
+                    "None (change batch_size, or the sampler, to change an epoch's length)."
+                )
             if given:
                 how = "; ".join(_FIT_ARGUMENTS_THE_FEED_OWNS[name] for name in given)
                 raise ValueError(
