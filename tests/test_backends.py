@@ -205,3 +205,43 @@ def test_a_tensorflow_strategy_on_another_backend_is_refused_before_any_work():
     with pytest.raises(ValueError, match="distribution_strategy needs Keras' TensorFlow backend"):
         clf.fit(X, y)
     assert not hasattr(clf, "model_")
+
+
+DATA_PARALLEL = """
+    import jax
+    import keras
+    import numpy as np
+
+    from skbalance.keras import KerasBalancedClassifier
+
+    assert len(jax.devices()) == 2, jax.devices()
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(512, 4)).astype("float32")
+    y = (X[:, 0] > 0.8).astype(int)
+    params = dict(hidden_units=(8,), epochs=3, batch_size=64, random_state=0)
+    single = KerasBalancedClassifier(**params).fit(X, y)
+    keras.distribution.set_distribution(keras.distribution.DataParallel(devices=jax.devices()))
+    try:
+        parallel = KerasBalancedClassifier(**params).fit(X, y)
+    finally:
+        keras.distribution.set_distribution(None)
+    kernel = parallel.model_.trainable_variables[0].value
+    print(len(kernel.sharding.device_set), end=" ")
+    print(np.abs(single.predict_proba(X) - parallel.predict_proba(X)).max())
+"""
+
+
+@pytest.mark.skipif(not JAX_INSTALLED, reason="needs jax")
+def test_keras_data_parallel_distribution_trains_the_classifier_on_jax(tmp_path):
+    """The JAX equivalent of ``distribution_strategy`` (docs/classifier.md): a
+    ``keras.distribution.DataParallel`` set around ``fit`` replicates the network on every
+    device (two simulated CPU devices here) and trains the same network as one device."""
+    out = _python(
+        DATA_PARALLEL,
+        tmp_path,
+        KERAS_BACKEND="jax",
+        XLA_FLAGS="--xla_force_host_platform_device_count=2",
+    )
+    devices, difference = out.split()
+    assert devices == "2"
+    assert float(difference) < 1e-5
