@@ -53,14 +53,14 @@ settings.load_profile("ci-second-backend" if os.environ.get(_SECOND_PASS_FLAG) e
 _ROOT = Path(__file__).resolve().parent.parent
 # Test modules that exercise skbalance.keras as a whole: every test in them is marked ``keras``
 # (a test elsewhere that needs Keras carries @pytest.mark.keras itself). The list is what the
-# second pass can afford within the suite's ~5 minutes on two cores; what it leaves out
-# (examples, README tour, Dask and tf.distribute in test_scale.py, memmaps) runs on
-# TensorFlow only, as README.md ("Backends") says.
+# second pass can afford within the suite's ~5 minutes on two cores (the classifier's every
+# parameter, the feed, the losses); what it leaves out runs on TensorFlow only: the
+# scikit-learn estimator checks and failed-fit atomicity (backend-independent bookkeeping),
+# the command line (its compare runs are in test_compare.py's marked test), examples, README
+# tour, Dask, tf.distribute and memmaps.
 KERAS_TEST_MODULES = frozenset(
     {
         "test_classifier.py",
-        "test_classifier_atomic.py",
-        "test_classifier_checks.py",
         "test_classifier_longtail.py",
         "test_feed.py",
         "test_losses.py",

@@ -601,7 +601,6 @@ def test_preprocessing_is_the_same_at_every_scale(exponent, seed):
     np.testing.assert_array_equal(back, scaled.to_numpy())
 
 
-@pytest.mark.keras  # the command's default backend is JAX: run there too
 def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     """Also the smote strategy on a CSV with a text column ('city'): SMOTENC on the raw
     columns, then one-hot encoding (class: SMOTE on one-hot codes, fractional categories)."""
