@@ -138,8 +138,12 @@ class EpochServer(DataAdapter):
         batch_size = self.batch_size
         target_dtype, target_shape = self._target_spec()
         with_weights, with_synthetic = self._has_weights(), self._has_synthetic()
+        # int32 row numbers where they fit (synthetic rows are numbered from n_samples on, and
+        # a pool is never far larger than an epoch): half the memory of int64 per epoch.
+        wide = 2 * (n_samples + self._rows_per_epoch()) >= np.iinfo(np.int32).max
+        index_dtype = np.dtype(np.int64 if wide else np.int32)
         signature = [
-            tf.TensorSpec((None,), tf.int64),
+            tf.TensorSpec((None,), tf.as_dtype(index_dtype)),
             tf.TensorSpec((None, *target_shape), tf.as_dtype(target_dtype)),
         ]
         if with_weights:
@@ -149,7 +153,13 @@ class EpochServer(DataAdapter):
 
         def one_epoch():
             plan = self._epoch_batches(self._take_pass())
-            element = [plan.rows.astype(np.int64, copy=False), plan.targets]
+            rows = plan.rows
+            if rows.dtype.itemsize > index_dtype.itemsize and rows.size:
+                if rows.max() > np.iinfo(index_dtype).max:  # never silently wrap a row number
+                    raise OverflowError(
+                        f"row {rows.max()} of the epoch does not fit in {index_dtype}."
+                    )
+            element = [rows.astype(index_dtype, copy=False), plan.targets]
             if with_weights:
                 element.append(plan.weights)
             if with_synthetic:
@@ -176,36 +186,47 @@ class EpochServer(DataAdapter):
                 x.set_shape((None, *row_shape))
                 return x
 
+        full_batches, partial = divmod(self._rows_per_epoch(), batch_size)
+
         # Plain TensorFlow ops: AutoGraph has nothing to convert (and would log when it cannot
         # read the source, e.g. from a zip-imported package).
         @tf.autograph.experimental.do_not_convert
         def batches(rows, targets, *rest):
-            weights = rest[0] if with_weights else None
+            """One epoch's element -> its batches (a dataset), cut as Keras' array adapter
+            cuts them: the full batches by one reshape, the partial batch apart."""
             synthetic = rest[-1] if with_synthetic else None
+            parts = (rows, targets, *rest[: int(with_weights)])
+            in_full = full_batches * batch_size
+            cut = tf.data.Dataset.from_tensor_slices(
+                tuple(
+                    tf.reshape(p[:in_full], [full_batches, batch_size, *p.shape[1:]]) for p in parts
+                )
+            )
+            if partial:
+                cut = cut.concatenate(
+                    tf.data.Dataset.from_tensors(tuple(p[in_full:] for p in parts))
+                )
 
             @tf.autograph.experimental.do_not_convert
-            def cut(start):
-                end = start + batch_size
-                batch_rows = rows[start:end]
+            def gather(batch_rows, *labelled):
                 if synthetic is None:
-                    x = read_original(batch_rows)
-                else:
-                    new = batch_rows >= n_samples
-                    # rows are ascending within a batch: clipping keeps a memmap read in order
-                    old_x = read_original(tf.minimum(batch_rows, n_samples - 1))
-                    new_x = tf.gather(synthetic, tf.maximum(batch_rows - n_samples, 0))
-                    mask = tf.reshape(new, [-1] + [1] * len(row_shape))
-                    x = tf.where(mask, new_x, old_x)
-                if weights is None:
-                    return x, targets[start:end]
-                return x, targets[start:end], weights[start:end]
+                    return (read_original(batch_rows), *labelled)
+                new = batch_rows >= n_samples
+                # rows are ascending within a batch: clipping keeps a memmap read in order
+                old_x = read_original(tf.minimum(batch_rows, n_samples - 1))
+                new_x = tf.gather(synthetic, tf.maximum(batch_rows - n_samples, 0))
+                mask = tf.reshape(new, [-1] + [1] * len(row_shape))
+                return (tf.where(mask, new_x, old_x), *labelled)
 
-            starts = tf.range(0, tf.shape(rows, out_type=tf.int64)[0], batch_size)
-            return tf.data.Dataset.from_tensor_slices(starts).map(cut)
+            return cut.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
 
+        options = tf.data.Options()
+        # As in Keras' array adapter: tf.data's default graph rewrites only cost time here.
+        options.experimental_optimization.apply_default_optimizations = False
         return (
             tf.data.Dataset.from_generator(one_epoch, output_signature=tuple(signature))
             .flat_map(batches)
+            .with_options(options)
             .prefetch(tf.data.AUTOTUNE)
         )
 
@@ -214,10 +235,11 @@ class EpochServer(DataAdapter):
         """One epoch's batches as NumPy arrays (a generator: drawn at the first batch)."""
         plan = self._epoch_batches(self._take_pass())
         X, batch_size = self._features(), self.batch_size
-        # An ndarray (a memmap too) is gathered a group of batches at once; other stores are
-        # read batch by batch, each batch's rows ascending (h5py requires that).
+        # An ndarray in RAM is gathered a group of batches at once; a memmap or another store
+        # is read batch by batch (one batch in memory at a time), each batch's rows ascending
+        # (h5py requires that).
         group = batch_size * max(1, _GATHER_ROWS // batch_size)
-        if not isinstance(X, np.ndarray):
+        if not isinstance(X, np.ndarray) or is_file_backed(X):
             group = batch_size
         for first in range(0, plan.rows.size, group):
             x_group = read_rows(X, plan.rows[first : first + group], plan.synthetic)
