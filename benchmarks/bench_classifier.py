@@ -114,7 +114,10 @@ def worker(args) -> None:
         "scikeras": lambda: fit_scikeras(X, y, args.epochs, args.batch_size),
     }
     names = list(args.sides)
-    fit_skbalance(X[:256], y[:256], 1, args.batch_size)  # warm-up: imports, one-time set-up
+    # warm-up: imports, one-time set-up
+    fit_plain(X[:256], y[:256], 1, args.batch_size)
+    if "skbalance" in names:
+        fit_skbalance(X[:256], y[:256], 1, args.batch_size)
     shift = args.rotate % len(names)
     times = {}
     for name in names[shift:] + names[:shift]:
