@@ -133,7 +133,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if not _backend_installed(SECOND_BACKEND):
         print(
             f"second pass on {SECOND_BACKEND} NOT RUN: {SECOND_BACKEND} is not installed "
-            '(a dependency of skbalance: pip install -e . installs it)',
+            "(a dependency of skbalance: pip install -e . installs it)",
             flush=True,
         )
         return
