@@ -16,7 +16,8 @@ sizes 32 and 256, for two pairs of sides:
 Each fit runs 3 epochs and the first is not timed (it traces the training step and builds the
 input pipeline); the two sides of a pair alternate, and the median over the repetitions is
 reported, so that load on the machine affects both sides alike. ratio = feed throughput /
-plain throughput.
+plain throughput; cpu ratio = plain CPU seconds per epoch / feed CPU seconds per epoch (the
+process's, all threads), which other jobs on a shared machine disturb less.
 
 Memory: peak RSS of a process that builds 1,000,000 x 50 float32 rows (200 MB, 90% / 10%
 classes) and trains one epoch (batch 4096), one fresh subprocess per case:
@@ -65,20 +66,24 @@ def _model(n_features: int, n_classes: int = 2):
 
 
 def _epoch_timer():
-    """A Keras callback recording the wall time of every epoch after the first of each fit."""
+    """A Keras callback recording the wall time and the process's CPU time (all threads) of
+    every epoch after the first of each fit."""
     import keras
 
     class EpochTimer(keras.callbacks.Callback):
         def __init__(self):
             super().__init__()
             self.times: list[float] = []
+            self.cpu_times: list[float] = []
 
         def on_epoch_begin(self, epoch, logs=None):
             self._start = time.perf_counter()
+            self._cpu_start = time.process_time()
 
         def on_epoch_end(self, epoch, logs=None):
             if epoch > 0:  # the first epoch of a fit also pays for tracing and the pipeline
                 self.times.append(time.perf_counter() - self._start)
+                self.cpu_times.append(time.process_time() - self._cpu_start)
 
     return EpochTimer()
 
@@ -111,6 +116,7 @@ def _speed_child(batch_sizes: list[int], repeats: int) -> None:
                     random_state=0, callbacks=[timers[name]], **drw,
                 ).fit(X, y)  # fmt: skip
         rate = {name: n_batches / statistics.median(t.times) for name, t in timers.items()}
+        cpu = {name: statistics.median(t.cpu_times) for name, t in timers.items()}
         for pair, (feed_side, plain_side) in {
             "user feed": ("feed", "plain"),
             "classifier": ("clf-epoch", "clf-array"),
@@ -121,6 +127,7 @@ def _speed_child(batch_sizes: list[int], repeats: int) -> None:
                         "backend": keras.backend.backend(), "pair": pair,
                         "batch_size": batch_size, "feed": rate[feed_side],
                         "plain": rate[plain_side], "ratio": rate[feed_side] / rate[plain_side],
+                        "cpu_ratio": cpu[plain_side] / cpu[feed_side],
                         "repeats": repeats, "timed_epochs": EPOCHS - 1,
                     }
                 )
@@ -133,8 +140,10 @@ def bench_speed(backends: list[str], batch_sizes: list[int], repeats: int) -> No
         f"speed: {N_ROWS:,} x {N_FEATURES} rows, 64-64 MLP, median over {repeats} x "
         f"{EPOCHS - 1} epochs, sides interleaved; ratio = feed / plain throughput"
     )
-    print("| backend | pair | batch size | feed batches/s | plain batches/s | ratio |")
-    print("|---|---|---|---|---|---|")
+    print("(cpu ratio: the same ratio from the process's CPU seconds per epoch, all threads: less")
+    print(" sensitive to other jobs on a shared machine)")
+    print("| backend | pair | batch size | feed batches/s | plain batches/s | ratio | cpu ratio |")
+    print("|---|---|---|---|---|---|---|")
     for backend in backends:  # one process per backend: KERAS_BACKEND is read at import
         env = dict(os.environ, KERAS_BACKEND=backend)
         command = [sys.executable, __file__, "--speed-child", "--repeats", str(repeats)]
@@ -148,7 +157,7 @@ def bench_speed(backends: list[str], batch_sizes: list[int], repeats: int) -> No
                 r = json.loads(line)
                 print(
                     f"| {r['backend']} | {r['pair']} | {r['batch_size']} | {r['feed']:.0f} | "
-                    f"{r['plain']:.0f} | {r['ratio']:.2f} |"
+                    f"{r['plain']:.0f} | {r['ratio']:.2f} | {r['cpu_ratio']:.2f} |"
                 )
 
 

@@ -13,8 +13,11 @@ SMOTENC (50,000 x 20, 4 categorical columns) and SMOTEN (20,000 x 10, all catego
 for both: at least 2x faster); the prototype samplers on sizes where imbalanced-learn takes
 seconds: CondensedNearestNeighbour and OneSidedSelection (goal: at most half
 imbalanced-learn's time), InstanceHardnessThreshold and ClusterCentroids (goal: no slower;
-both spend their time in scikit-learn's forest / k-means, as imbalanced-learn does); peak
-memory no higher.
+both spend their time in scikit-learn's forest / k-means, as imbalanced-learn does: ours runs
+the forest's folds on threads, with the same probabilities); peak memory no higher.
+
+Workers import skbalance afresh: to measure a checkout, export ``PYTHONPATH`` to it (the
+subprocesses inherit it), e.g. ``PYTHONPATH=. python benchmarks/bench_resamplers.py``.
 
     python benchmarks/bench_resamplers.py                 # 3 repeats, a few minutes
     python benchmarks/bench_resamplers.py --repeats 5 --cases smote

@@ -5,6 +5,10 @@ Cao et al. 2019): class ``i`` of ``k`` (head first) keeps ``n_max * ratio ** (-i
 rows ("exponential" profile), or the first half of the classes keep ``n_max`` rows and the
 second half ``n_max / ratio`` ("step" profile). Everything here reads data that ships inside an
 installed package (scikit-learn's digits): nothing is downloaded.
+
+Multi-label data (an indicator matrix ``Y`` whose labels' positive counts follow the same long
+tail): :func:`make_long_tailed_multilabel` generates it, :func:`load_digits_multilabel` builds
+an image-tagging demo from the digits (both in :mod:`skbalance._datasets_multilabel`).
 """
 
 from __future__ import annotations
@@ -18,7 +22,13 @@ from sklearn.utils import _safe_indexing, check_random_state
 
 from skbalance._labels import encode_labels
 
-__all__ = ["long_tailed_class_counts", "make_long_tailed", "load_digits_long_tailed"]
+__all__ = [
+    "long_tailed_class_counts",
+    "make_long_tailed",
+    "load_digits_long_tailed",
+    "make_long_tailed_multilabel",
+    "load_digits_multilabel",
+]
 
 _PROFILES = ("exponential", "step")
 
@@ -280,3 +290,10 @@ def load_digits_long_tailed(
     )
     test_rows = np.sort(test_rows)
     return X_train, X[test_rows], y_train, y[test_rows]
+
+
+# Defined in their own module (one concept: multi-label data), public here.
+from skbalance._datasets_multilabel import (  # noqa: E402
+    load_digits_multilabel,
+    make_long_tailed_multilabel,
+)

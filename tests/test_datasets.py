@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from skbalance.datasets import (
     load_digits_long_tailed,
+    load_digits_multilabel,
     long_tailed_class_counts,
     make_long_tailed,
+    make_long_tailed_multilabel,
 )
 
 
@@ -179,3 +181,175 @@ def test_digits_long_tailed_train_and_balanced_test():
     assert not {row.tobytes() for row in X_pool} & {row.tobytes() for row in X_test}
     with pytest.raises(ValueError, match="n_test_per_class must be an integer from 0 to 169"):
         load_digits_long_tailed(n_test_per_class=200)
+
+
+# ------------------------------------------------------------------------------------------
+# Multi-label: make_long_tailed_multilabel and load_digits_multilabel.
+# ------------------------------------------------------------------------------------------
+
+
+def reference_label_counts(n, n_labels, ratio, profile, rate):
+    """Each label's positives: the CIFAR-LT counts with the head at round(rate * n)."""
+    return reference_counts(math.floor(rate * n + 0.5), n_labels, ratio, profile)
+
+
+@given(
+    n=st.integers(20, 400),
+    n_labels=st.integers(2, 8),
+    ratio=st.floats(1, 200),
+    profile=st.sampled_from(["exponential", "step"]),
+    rate=st.floats(0.05, 0.9),
+    seed=st.integers(0, 2**16),
+)
+def test_multilabel_label_counts_are_exact(n, n_labels, ratio, profile, rate, seed):
+    X, Y = make_long_tailed_multilabel(
+        n,
+        3,
+        n_labels,
+        imbalance_ratio=ratio,
+        profile=profile,
+        max_positive_rate=rate,
+        random_state=seed,
+    )
+    assert X.shape == (n, 3) and X.dtype == np.float64
+    assert Y.shape == (n, n_labels) and Y.dtype == np.int64
+    assert set(np.unique(Y)) <= {0, 1}
+    assert Y.sum(axis=0).tolist() == reference_label_counts(n, n_labels, ratio, profile, rate)
+    assert (Y.sum(axis=0) < n).all()  # every label keeps negatives
+
+
+def test_multilabel_generator_seeding():
+    first = make_long_tailed_multilabel(300, 5, 4, random_state=7)
+    np.random.seed(0)  # noqa: NPY002 - the global seed must not matter
+    again = make_long_tailed_multilabel(300, 5, 4, random_state=7)
+    np.random.seed(1)  # noqa: NPY002
+    from_state = make_long_tailed_multilabel(300, 5, 4, random_state=np.random.RandomState(7))
+    for a, b, c in zip(first, again, from_state, strict=True):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+    other = make_long_tailed_multilabel(300, 5, 4, random_state=8)
+    assert not np.array_equal(first[1], other[1]) and not np.allclose(first[0], other[0])
+
+
+@pytest.mark.parametrize("separation", [0.0, 3.0])
+def test_each_label_shifts_its_positives_by_the_separation(separation):
+    X, Y = make_long_tailed_multilabel(
+        20000, 8, 4, imbalance_ratio=4, separation=separation, random_state=0
+    )
+    for label in range(4):
+        positive, negative = Y[:, label] == 1, Y[:, label] == 0
+        shift = X[positive].mean(axis=0) - X[negative].mean(axis=0)
+        # Other labels are drawn independently, so their shifts cancel in the difference.
+        assert np.linalg.norm(shift) == pytest.approx(separation, abs=0.15)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"n_samples": 1}, ValueError, "n_samples must be an integer >= 2"),
+        ({"n_samples": 10.0}, TypeError, "n_samples must be an integer"),
+        ({"n_features": 0}, ValueError, "n_features must be an integer >= 1"),
+        ({"n_labels": 1}, ValueError, "n_labels must be an integer >= 2"),
+        ({"max_positive_rate": 1.0}, ValueError, r"max_positive_rate .* in \(0, 1\)"),
+        ({"max_positive_rate": 0}, ValueError, r"max_positive_rate"),
+        ({"max_positive_rate": 0.001}, ValueError, "gives the head label 0 positive rows"),
+        ({"imbalance_ratio": 0.5}, ValueError, "imbalance_ratio must be a finite number >= 1"),
+        ({"profile": "linear"}, ValueError, "profile must be one of"),
+        ({"separation": -1.0}, ValueError, "separation must be a finite number >= 0"),
+        ({"separation": float("inf")}, ValueError, "separation must be a finite number"),
+    ],
+)
+def test_multilabel_generator_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        make_long_tailed_multilabel(**{"n_samples": 100, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def digits_multilabel():
+    return load_digits_multilabel(imbalance_ratio=20)
+
+
+def digit_lookup():
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return {
+        (image / 16.0).tobytes(): int(t)
+        for image, t in zip(digits.images, digits.target, strict=True)
+    }
+
+
+def cells(X, n_slots=4):
+    """The 8x8 cells of flat pictures: shape (n, n_slots, 8, 8)."""
+    return X.reshape(len(X), 8, n_slots, 8).transpose(0, 2, 1, 3)
+
+
+def test_digits_multilabel_shapes_and_exact_label_counts(digits_multilabel):
+    X_train, X_test, Y_train, Y_test = digits_multilabel
+    assert X_train.shape == (1500, 256) and X_test.shape == (500, 256)
+    assert Y_train.shape == (1500, 10) and Y_test.shape == (500, 10)
+    assert Y_train.sum(axis=0).tolist() == reference_label_counts(1500, 10, 20, "exponential", 0.4)
+    assert Y_test.sum(axis=0).tolist() == reference_label_counts(500, 10, 20, "exponential", 0.4)
+    assert Y_train.sum(axis=0).tolist() == [600, 430, 308, 221, 158, 113, 81, 58, 41, 30]
+    assert 0.0 <= X_train.min() and X_train.max() == 1.0
+    assert Y_train.sum(axis=1).max() <= 4
+
+
+def test_digits_multilabel_pictures_show_exactly_their_labels(digits_multilabel):
+    lookup = digit_lookup()
+    for X, Y in (digits_multilabel[0::2], digits_multilabel[1::2]):
+        for picture, labels in zip(cells(X), Y, strict=True):
+            shown = [lookup[cell.tobytes()] for cell in picture if cell.any()]
+            assert sorted(shown) == np.flatnonzero(labels).tolist()
+
+
+def test_digits_multilabel_train_and_test_share_no_handwritten_image(digits_multilabel):
+    X_train, X_test = digits_multilabel[:2]
+
+    def used(X):
+        return {cell.tobytes() for cell in cells(X).reshape(-1, 8, 8) if cell.any()}
+
+    train, test = used(X_train), used(X_test)
+    assert len(train) > 500 and len(test) > 200
+    assert not train & test
+
+
+def test_digits_multilabel_options_and_seeding(digits_multilabel):
+    again = load_digits_multilabel(imbalance_ratio=20)
+    for a, b in zip(digits_multilabel, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+    other = load_digits_multilabel(imbalance_ratio=20, random_state=1)
+    assert not np.array_equal(other[0], digits_multilabel[0])
+    X_train, X_test, Y_train, Y_test = load_digits_multilabel(
+        20, n_train=200, n_test=0, n_slots=2, scale=False, as_images=True, max_positive_rate=0.5
+    )
+    assert X_train.shape == (200, 8, 16, 1) and X_train.max() == 16.0
+    assert X_test.shape == (0, 8, 16, 1) and Y_test.shape == (0, 10)
+    assert Y_train.sum(axis=0).tolist() == reference_label_counts(200, 10, 20, "exponential", 0.5)
+    assert Y_train.sum(axis=1).max() <= 2
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_slots": 1, "imbalance_ratio": 1}, r"digit \d needs \d+ rows but only \d+ have a free"),
+        ({"n_slots": 0}, "n_slots must be an integer from 1 to 10"),
+        ({"n_slots": 11}, "n_slots must be an integer from 1 to 10"),
+        ({"n_train": 1}, "n_train must be an integer >= 2"),
+        ({"n_test": -1}, "n_test must be an integer >= 0"),
+        ({"max_positive_rate": 1.5}, "max_positive_rate"),
+        ({"imbalance_ratio": 0}, "imbalance_ratio must be a finite number >= 1"),
+    ],
+)
+def test_digits_multilabel_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_digits_multilabel(**kwargs)
+
+
+def test_multilabel_docstring_examples_run():
+    import doctest
+
+    import skbalance._datasets_multilabel as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 8 and result.failed == 0

@@ -216,3 +216,72 @@ def test_ncr_rejects_a_first_step_that_does_not_select_rows():
     with pytest.raises(ValueError, match="must select rows and set sample_indices_"):
         sampler.fit_resample(X, y)
     assert not hasattr(sampler, "sample_indices_")
+
+
+@pytest.mark.parametrize("kind_sel", ["all", "mode"])
+def test_renn_carries_neighbours_from_run_to_run_with_the_same_rows(monkeypatch, kind_sel):
+    """Class: neighbours carried over although a removed row was among them, or a carried
+    list that is no longer the k first by (distance, index) (ties on a grid); or every run
+    searching every row again.
+
+    A row whose k nearest rows are all kept keeps them as its k nearest among the rows
+    kept; only the others are searched again. The result must be the one of a fresh search
+    every run (an estimator ``n_neighbors``, searched whole each run)."""
+    import skbalance.sampling._edited as edited_module
+    from skbalance.sampling import ExactNearestNeighbors
+
+    rng = np.random.default_rng(7)
+    y = (rng.random(3000) < 0.3).astype(int) + (rng.random(3000) < 0.1)
+    X = np.round(rng.normal(size=(3000, 2)) + 1.0 * y[:, None], 1)  # many equal distances
+    queried = []
+    search = edited_module.nearest
+
+    def counted(estimator, reference, k, *, query=None, query_index=None):
+        queried.append(len(query))
+        return search(estimator, reference, k, query=query, query_index=query_index)
+
+    monkeypatch.setattr(edited_module, "nearest", counted)
+    carried = RepeatedEditedNearestNeighbours(n_neighbors=3, kind_sel=kind_sel)
+    rows = carried.fit_resample_indices(X, y)
+    fresh = RepeatedEditedNearestNeighbours(
+        n_neighbors=ExactNearestNeighbors(n_neighbors=4), kind_sel=kind_sel
+    )
+    np.testing.assert_array_equal(rows, fresh.fit_resample_indices(X, y))
+    assert carried.n_iter_ == fresh.n_iter_ >= 3
+    # (imbalanced-learn's search breaks these ties otherwise; its rows are compared above
+    # on data without ties)
+    # the first run searches every checked row; later runs only the rows that lost one
+    # (a run where no row lost a neighbour searches nothing)
+    assert len(queried) <= carried.n_iter_ and queried[0] > 2 * sum(queried[1:]) > 0
+
+
+@pytest.mark.parametrize("strategy", ["auto", "all", "majority", "not minority"])
+def test_tomek_links_asks_only_the_rows_it_needs_with_the_same_links(monkeypatch, strategy):
+    """Class: a link missed (or made up) when only the targeted rows and their partners
+    of other classes are searched, against a full float64 distance matrix (ties on a grid
+    go to the lower index); or every row searched although few are targeted."""
+    from skbalance.sampling import TomekLinks
+    from skbalance.sampling import _cleaning as cleaning_module
+
+    rng = np.random.default_rng(11)
+    y = np.repeat([0, 1, 2], [500, 150, 50])
+    X = np.round(rng.normal(size=(len(y), 2)) + 0.8 * y[:, None], 1)
+    dist = (X[:, None, 0] - X[None, :, 0]) ** 2 + (X[:, None, 1] - X[None, :, 1]) ** 2
+    np.fill_diagonal(dist, np.inf)
+    nearest = np.argmin(dist, axis=1)  # the first, so the lower index, of tied rows
+    link = (y[nearest] != y) & (nearest[nearest] == np.arange(len(y)))
+    targeted = {"auto": [0, 1], "all": [0, 1, 2], "majority": [0], "not minority": [0, 1]}
+    expected = np.flatnonzero(~(link & np.isin(y, targeted[strategy])))
+    asked = []
+    search = cleaning_module.kneighbors
+
+    def counted(reference, k, *, query=None, query_index=None, n_jobs=None):
+        asked.append(len(query))
+        return search(reference, k, query=query, query_index=query_index, n_jobs=n_jobs)
+
+    monkeypatch.setattr(cleaning_module, "kneighbors", counted)
+    rows = TomekLinks(sampling_strategy=strategy).fit_resample_indices(X, y)
+    assert link.sum() > 10
+    np.testing.assert_array_equal(rows, expected)
+    n_targeted = int(np.isin(y, targeted[strategy]).sum())
+    assert asked[0] == n_targeted and sum(asked) < len(y) or strategy == "all"

@@ -121,3 +121,42 @@ def test_bad_estimator_fails_before_work_and_changes_nothing():
         iht.fit_resample(X, y)
     np.testing.assert_array_equal(iht.sample_indices_, kept)
     assert isinstance(iht.estimator_, LogisticRegression)
+
+
+def test_default_forest_folds_run_on_threads_with_the_same_rows(monkeypatch):
+    """Class: the default forest's folds run one after another where cores are free (n_jobs
+    None), or threads that change the probabilities and so the rows kept; and threads
+    started inside a joblib worker thread (oversubscription in GridSearchCV)."""
+    import threading
+
+    from joblib import Parallel, delayed
+    from sklearn.ensemble import RandomForestClassifier
+
+    import skbalance.sampling._hardness as hardness_module
+
+    X, y = _data(seed=4, n=400)
+    one = InstanceHardnessThreshold(random_state=0, n_jobs=1).fit_resample(X, y)
+    fits = []
+    fit = RandomForestClassifier.fit
+
+    def recorded(self, *args, **kwargs):
+        fits.append(threading.get_ident())
+        return fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(RandomForestClassifier, "fit", recorded)
+    monkeypatch.setattr(hardness_module, "effective_n_threads", lambda n_jobs: 2)
+    threaded = InstanceHardnessThreshold(random_state=0).fit_resample(X, y)
+    assert len(fits) == 5 and threading.get_ident() not in fits
+    np.testing.assert_array_equal(threaded[0], one[0])
+    np.testing.assert_array_equal(threaded[1], one[1])
+
+    monkeypatch.undo()
+    monkeypatch.setattr(RandomForestClassifier, "fit", recorded)
+    fits.clear()
+
+    def in_worker():
+        InstanceHardnessThreshold(random_state=0).fit_resample(X, y)
+        return threading.get_ident()
+
+    workers = Parallel(n_jobs=2, backend="threading")(delayed(in_worker)() for _ in range(2))
+    assert len(fits) == 10 and set(fits) <= set(workers)  # each worker's folds in itself

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import random
 import threading
+import warnings
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 
@@ -34,81 +35,139 @@ _PROBABILITY_ACTIVATIONS = {"softmax", "sigmoid"}
 _BUILT_NETWORKS: weakref.WeakSet = weakref.WeakSet()
 
 
-class _ThreadLocalSeeds:
-    """Keras' source of default seeds, private to the thread that is building a network.
+class _ThreadSeeds:
+    """Keras' default-seed source while networks are being built (see :func:`seeded_build`).
 
-    Keras 3 draws the seed of every unseeded initializer and ``SeedGenerator`` from Python's
-    global :mod:`random` module (``keras.random.make_default_seed``). Seeding that module makes a
-    build reproducible only while no other thread draws from it - and a Dask worker's event
-    loop does, between the seeding and the draws (measured: with a thread calling
-    ``random.random()``, 20 of 20 seeded builds differed). Keras' seed module is therefore given
-    this stand-in for :mod:`random`: inside :func:`seeded_build` the building thread draws from
-    its own ``random.Random(seed)``; every other call goes to the global module as before.
+    A thread inside :func:`seeded_build` draws from its own ``random.Random(seed)``; every other
+    thread reaches the source Keras had before (Python's :mod:`random` module), unchanged.
     """
 
-    def __init__(self) -> None:
-        self._local = threading.local()
+    def __init__(self, fallback, local: threading.local) -> None:
+        self._fallback = fallback
+        self._local = local
 
     def __getattr__(self, name: str):
         rng = getattr(self._local, "rng", None)
-        return getattr(random if rng is None else rng, name)
+        return getattr(self._fallback if rng is None else rng, name)
 
 
-_THREAD_SEEDS = _ThreadLocalSeeds()
+class _BuildScope:
+    """Installs :class:`_ThreadSeeds` while at least one thread builds, and restores Keras' own.
+
+    Threads build concurrently (threaded Dask workers, joblib's threading backend): the stand-in
+    is installed by the first build to enter and removed by the last to leave, under a lock, so
+    no build ever runs without it and none outlives the last build.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._builds = 0
+        self._original = None
+        self._stand_in = None
+        self.local = threading.local()
+
+    def enter(self, module) -> None:
+        with self._lock:
+            if self._builds == 0:
+                self._original = module.python_random
+                self._stand_in = _ThreadSeeds(self._original, self.local)
+                module.python_random = self._stand_in
+            self._builds += 1
+
+    def leave(self, module) -> None:
+        with self._lock:
+            self._builds -= 1
+            if self._builds == 0:
+                # Put back what was there, unless someone else replaced the stand-in meanwhile.
+                if module.python_random is self._stand_in:
+                    module.python_random = self._original
+                self._original = self._stand_in = None
 
 
-def _use_thread_local_seeds() -> bool:
-    """Point Keras' default-seed source at :data:`_THREAD_SEEDS`; False if Keras has none."""
+_BUILD_SCOPE = _BuildScope()
+
+
+def _keras_seed_module():
+    """Keras' private module whose ``python_random`` gives unseeded layers their seeds, or None."""
     try:
         from keras.src.random import seed_generator
     except ImportError:  # pragma: no cover - a Keras without this private module
-        return False
-    if getattr(seed_generator, "python_random", None) is random:
-        seed_generator.python_random = _THREAD_SEEDS
-    return getattr(seed_generator, "python_random", None) is _THREAD_SEEDS
+        return None
+    return seed_generator if hasattr(seed_generator, "python_random") else None
 
 
 @contextlib.contextmanager
 def seeded_build(seed: int) -> Iterator[None]:
-    """Seed Keras' unseeded initializers and dropout layers from ``seed`` in this thread.
+    """Seed, from ``seed``, the initializers and dropout layers that a network build creates.
 
     Keras 3 gives every initializer or ``SeedGenerator`` created with ``seed=None`` a seed drawn
-    from Python's :mod:`random` module (``keras.random.make_default_seed``). Drawing those from
-    ``random.Random(seed)`` while the network is built makes any model - ours, a user's
-    callable, a clone of a user's instance - reproducible, without
-    ``keras.utils.set_random_seed``, which would also reseed NumPy and TensorFlow globally. The
-    draws come from a generator private to the calling thread (see :class:`_ThreadLocalSeeds`),
-    so other threads - a Dask worker's event loop, concurrent fits - neither disturb the build
-    nor see their own :mod:`random` sequence change. Should Keras' private seed module ever
-    move, the global module is seeded and restored instead (reproducible in one thread only).
+    from Python's :mod:`random` module (``make_default_seed`` in the private
+    ``keras.src.random.seed_generator``, through its module attribute ``python_random``), and
+    offers no public seed scope: only ``keras.utils.set_random_seed``, which reseeds Python,
+    NumPy and the backend globally. A network someone else builds - a user's callable, a clone
+    of a user's instance - can only be seeded there: its variables do not keep their
+    initializers (``Variable._initializer`` is None once initialised), so re-initialising them
+    afterwards is not possible in general, and would also overwrite weights a callable loaded
+    on purpose (a pretrained backbone).
+
+    So, for the duration of the ``with`` block only, ``python_random`` becomes a stand-in
+    through which this thread draws from its own ``random.Random(seed)``, while every other
+    thread reaches Python's :mod:`random` as before; the last build to leave restores the
+    original. A Dask worker's event loop drawing from :mod:`random` meanwhile disturbs nothing
+    (seeding the global module instead was measured to fail: with a thread calling
+    ``random.random()``, 20 of 20 seeded builds differed), and no global state - Python's,
+    NumPy's, the backend's - is read or changed. Should Keras' private module ever move, the
+    network is built unseeded, with a warning.
     """
-    if _use_thread_local_seeds():
-        previous = getattr(_THREAD_SEEDS._local, "rng", None)
-        _THREAD_SEEDS._local.rng = random.Random(seed)
-        try:
-            yield
-        finally:
-            _THREAD_SEEDS._local.rng = previous
+    module = _keras_seed_module()
+    if module is None:  # pragma: no cover - other Keras versions
+        warnings.warn(
+            "This Keras version has no keras.src.random.seed_generator.python_random: the "
+            "initial weights of a model callable or keras.Model instance are not seeded by "
+            "random_state (the default MLP's are).",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        yield
         return
-    saved_state = random.getstate()  # pragma: no cover - fallback for other Keras versions
-    random.seed(seed)
+    _BUILD_SCOPE.enter(module)
+    local = _BUILD_SCOPE.local
+    previous = getattr(local, "rng", None)  # a build nested in another one's callable
+    local.rng = random.Random(seed)
     try:
         yield
     finally:
-        random.setstate(saved_state)
+        local.rng = previous
+        _BUILD_SCOPE.leave(module)
+
+
+def _derived_seed(seed: int, *key: int) -> int:
+    """An independent seed for one draw of a build, in [0, 2**31): every backend's seed dtype."""
+    return int(np.random.SeedSequence(seed, spawn_key=key).generate_state(1)[0] >> 1)
 
 
 def _default_mlp(
-    input_shape: tuple[int, ...], n_outputs: int, hidden_units: Sequence[int], dropout: float
+    input_shape: tuple[int, ...],
+    n_outputs: int,
+    hidden_units: Sequence[int],
+    dropout: float,
+    seed: int,
 ) -> keras.Model:
+    """Our MLP, every random draw given an explicit seed derived from ``seed``.
+
+    Keras' defaults otherwise (Glorot-uniform kernels, zero biases): explicit seeds make the
+    build independent of any global or default seed source, on every backend.
+    """
     inputs = keras.Input(shape=input_shape)
     # Images or sequences reach the default network too: it sees them as flat feature vectors.
     hidden = keras.layers.Flatten()(inputs) if len(input_shape) > 1 else inputs
-    for units in hidden_units:
-        hidden = keras.layers.Dense(units, activation="relu")(hidden)
+    for index, units in enumerate(hidden_units):
+        kernel = keras.initializers.GlorotUniform(seed=_derived_seed(seed, index, 0))
+        hidden = keras.layers.Dense(units, activation="relu", kernel_initializer=kernel)(hidden)
         if dropout > 0:
-            hidden = keras.layers.Dropout(dropout)(hidden)
-    logits = keras.layers.Dense(n_outputs, name="logits")(hidden)
+            hidden = keras.layers.Dropout(dropout, seed=_derived_seed(seed, index, 1))(hidden)
+    kernel = keras.initializers.GlorotUniform(seed=_derived_seed(seed, len(hidden_units), 0))
+    logits = keras.layers.Dense(n_outputs, kernel_initializer=kernel, name="logits")(hidden)
     return keras.Model(inputs, logits, name="balanced_mlp")
 
 
@@ -158,32 +217,49 @@ def build_network(
 
     ``model`` is the estimator's parameter: None (default MLP with ``n_classes`` logits), a
     callable ``model(input_shape, n_classes)``, or a ``keras.Model`` instance, which is cloned
-    with fresh weights (the user's object is never trained).
+    with fresh weights (the user's object is never trained). ``seed`` fixes every initial
+    weight and every dropout or noise layer's sequence: explicitly for the default MLP, through
+    :func:`seeded_build` for a user's network.
     """
-    with seeded_build(seed):
-        if model is None:
-            network = _default_mlp(input_shape, n_classes, hidden_units, dropout)
-        elif isinstance(model, keras.Model):
-            network = keras.models.clone_model(model)
-        elif isinstance(model, Callable):
-            network = model(input_shape, n_classes)
-            if not isinstance(network, keras.Model):
-                raise TypeError(
-                    "model(input_shape, n_classes) must return a keras.Model; "
-                    f"it returned {type(network).__name__}."
-                )
-            if network in _BUILT_NETWORKS:
-                raise ValueError(
-                    "model(input_shape, n_classes) returned a network it had already returned "
-                    "for an earlier fit; it must build a new keras.Model at every call (or "
-                    "pass the keras.Model itself as model, which is cloned at every fit)."
-                )
-            _BUILT_NETWORKS.add(network)
-        else:  # pragma: no cover - excluded by _parameter_constraints
-            raise TypeError(f"model must be None, a callable or a keras.Model; got {model!r}.")
+    if model is None:
+        network = _default_mlp(input_shape, n_classes, hidden_units, dropout, seed)
+    else:
+        with seeded_build(seed):
+            network = _build_user_network(model, input_shape, n_classes)
     network, removed = _strip_probability_activation(network)
     _BUILT_NETWORKS.add(network)
     return network, removed
+
+
+def _build_user_network(model, input_shape: tuple[int, ...], n_classes: int) -> keras.Model:
+    """The network of a model callable or a clone of a ``keras.Model``; run in a seeded build."""
+    if isinstance(model, keras.Model):
+        network = keras.models.clone_model(model)
+    elif isinstance(model, Callable):
+        network = model(input_shape, n_classes)
+        if not isinstance(network, keras.Model):
+            raise TypeError(
+                "model(input_shape, n_classes) must return a keras.Model; "
+                f"it returned {type(network).__name__}."
+            )
+        if network in _BUILT_NETWORKS:
+            raise ValueError(
+                "model(input_shape, n_classes) returned a network it had already returned "
+                "for an earlier fit; it must build a new keras.Model at every call (or "
+                "pass the keras.Model itself as model, which is cloned at every fit)."
+            )
+        _BUILT_NETWORKS.add(network)
+    else:  # pragma: no cover - excluded by _parameter_constraints
+        raise TypeError(f"model must be None, a callable or a keras.Model; got {model!r}.")
+    if not network.built:
+        # A Sequential without an Input, or a subclassed model, creates its weights at its
+        # first call - with initializers such as add_weight(initializer="random_normal") that
+        # draw their seed only then: that call must happen inside the seeded build.
+        try:
+            network(np.zeros((1, *input_shape), dtype="float32"), training=False)
+        except Exception:  # noqa: BLE001 - check_network_output reports a network that fails
+            pass
+    return network
 
 
 # Probes of the output check. The network runs on its sample and on standard-normal rows, each

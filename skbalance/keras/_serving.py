@@ -7,7 +7,8 @@ object that is one as it is, ``keras/src/trainers/data_adapters/__init__.py``). 
 wraps the feed batch by batch:
 
 - TensorFlow: a ``tf.data`` pipeline that receives the epoch's plan once (one generator element
-  per epoch) and cuts and gathers its batches in C++. Keras wraps a ``PyDataset`` in
+  per epoch) and cuts its batches in C++, reading their rows of X on the host a group of
+  batches per call. Keras wraps a ``PyDataset`` in
   ``Dataset.from_generator``, one Python call per batch competing with the training loop for
   the GIL: 0.67x the throughput of a plain ``model.fit(X, y)`` at batch size 32.
 - JAX and PyTorch (whose Keras training loops take batches from Python on every backend,
@@ -164,27 +165,30 @@ class EpochServer(DataAdapter):
                 element.append(plan.weights)
             if with_synthetic:
                 synthetic = plan.synthetic
-                if synthetic is None or not len(synthetic):  # tf.gather needs a row to point at
-                    synthetic = np.zeros((1, *row_shape), dtype=X.dtype)
+                if synthetic is None:
+                    synthetic = np.zeros((0, *row_shape), dtype=X.dtype)
                 element.append(synthetic)
             yield tuple(element)
 
-        if isinstance(X, np.ndarray) and not is_file_backed(X):
-            # In RAM: one tensor (sharing an aligned buffer where it can), gathered on the device.
-            features = tf.convert_to_tensor(X)
+        # X stays where it is: rows are read on the host (no tensor of X: a copy of it, or
+        # two, is what tf.data makes of a captured array), a group of batches per call for an
+        # ndarray in RAM, batch by batch from a memmap or another store (one batch in memory
+        # at a time, each batch's rows ascending).
+        batches_per_read = max(1, _GATHER_ROWS // batch_size)
+        if not isinstance(X, np.ndarray) or is_file_backed(X):
+            batches_per_read = 1
 
-            def read_original(rows):
-                return tf.gather(features, rows)
-        else:
-            # A memmap, sparse or lazy X is never made one tensor (that would read it whole):
-            # each batch's rows (ascending within the batch) are read on the host.
-            def read_host(rows: np.ndarray) -> np.ndarray:
-                return read_rows(X, rows)
+        def read_host(rows: np.ndarray, *synthetic) -> np.ndarray:
+            return read_rows(X, rows, synthetic[0] if synthetic else None)
 
-            def read_original(rows):
-                x = tf.numpy_function(read_host, [rows], Tout=x_dtype, stateful=False)
-                x.set_shape((None, *row_shape))
-                return x
+        def read(rows, synthetic):
+            """The rows of one read, ``rows`` of shape (batches, batch_size) or (rows,)."""
+            flat = tf.reshape(rows, [-1])
+            extra = [] if synthetic is None else [synthetic]
+            x = tf.numpy_function(read_host, [flat, *extra], Tout=x_dtype, stateful=False)
+            x = tf.reshape(x, tf.concat([tf.shape(rows), row_shape], axis=0))
+            x.set_shape(rows.shape.concatenate(row_shape))
+            return x
 
         full_batches, partial = divmod(self._rows_per_epoch(), batch_size)
 
@@ -192,33 +196,32 @@ class EpochServer(DataAdapter):
         # read the source, e.g. from a zip-imported package).
         @tf.autograph.experimental.do_not_convert
         def batches(rows, targets, *rest):
-            """One epoch's element -> its batches (a dataset), cut as Keras' array adapter
-            cuts them: the full batches by one reshape, the partial batch apart."""
+            """One epoch's element -> its batches (a dataset): the full batches cut by one
+            reshape (as Keras' array adapter cuts them) and read a group at a time, then the
+            partial batch."""
             synthetic = rest[-1] if with_synthetic else None
             parts = (rows, targets, *rest[: int(with_weights)])
             in_full = full_batches * batch_size
-            cut = tf.data.Dataset.from_tensor_slices(
-                tuple(
-                    tf.reshape(p[:in_full], [full_batches, batch_size, *p.shape[1:]]) for p in parts
-                )
-            )
-            if partial:
-                cut = cut.concatenate(
-                    tf.data.Dataset.from_tensors(tuple(p[in_full:] for p in parts))
-                )
 
             @tf.autograph.experimental.do_not_convert
-            def gather(batch_rows, *labelled):
-                if synthetic is None:
-                    return (read_original(batch_rows), *labelled)
-                new = batch_rows >= n_samples
-                # rows are ascending within a batch: clipping keeps a memmap read in order
-                old_x = read_original(tf.minimum(batch_rows, n_samples - 1))
-                new_x = tf.gather(synthetic, tf.maximum(batch_rows - n_samples, 0))
-                mask = tf.reshape(new, [-1] + [1] * len(row_shape))
-                return (tf.where(mask, new_x, old_x), *labelled)
+            def with_x(batch_rows, *labelled):
+                return (read(batch_rows, synthetic), *labelled)
 
-            return cut.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
+            cut = (
+                tf.data.Dataset.from_tensor_slices(
+                    tuple(
+                        tf.reshape(p[:in_full], [full_batches, batch_size, *p.shape[1:]])
+                        for p in parts
+                    )
+                )
+                .batch(batches_per_read)
+                .map(with_x, num_parallel_calls=tf.data.AUTOTUNE)
+                .unbatch()
+            )
+            if partial:
+                last = tf.data.Dataset.from_tensors(tuple(p[in_full:] for p in parts))
+                cut = cut.concatenate(last.map(with_x))
+            return cut
 
         options = tf.data.Options()
         # As in Keras' array adapter: tf.data's default graph rewrites only cost time here.

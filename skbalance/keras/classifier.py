@@ -188,10 +188,14 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         0 is silent; 1 or 2 shows Keras' progress output.
     random_state : None, int or numpy.random.RandomState, default=None
         Seeds the weight initialisation, dropout, shuffling, the validation split and the
-        sampler's seed when it has none. The same int gives the same model (on CPU); a
-        ``RandomState`` is advanced by one draw per fit. The network's initial weights come
-        from a generator private to the building thread (other threads, e.g. a Dask worker's,
-        cannot disturb them); Python's, NumPy's and TensorFlow's global seeds are not touched.
+        sampler's seed when it has none. The same int gives the same model (on CPU, on each
+        backend); a ``RandomState`` is advanced by one draw per fit. The default MLP's
+        initializers and dropout layers get explicit seeds; a ``model`` callable or a cloned
+        ``keras.Model`` is built in a seed scope private to the building thread and to the
+        build (Keras' default seeds come from ``random.Random(seed)`` there), so other
+        threads - a Dask worker's - cannot disturb it. Python's, NumPy's, Keras' and
+        TensorFlow's global random states are never reseeded or advanced (see
+        docs/classifier.md, *Reproducibility*).
     warm_start : bool, default=False
         A refit continues from the weights of the existing ``model_``: a network built from the
         same ``model`` (and ``hidden_units``) gets a copy of them and is trained, so ``model_``

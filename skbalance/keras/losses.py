@@ -41,14 +41,34 @@ from skbalance.keras._losses_checks import (
     check_positive,
     check_tau,
 )
+from skbalance.keras._losses_distribution_balanced import (
+    DistributionBalancedLoss,
+    distribution_balanced_loss,
+)
 from skbalance.keras._losses_functions import (
     focal_loss,
     ldam_loss,
     ldam_margins,
     logit_adjusted_loss,
 )
+from skbalance.keras._losses_multilabel import (
+    AsymmetricLoss,
+    MultilabelFocalLoss,
+    MultilabelLogitAdjustedLoss,
+    asymmetric_loss,
+    multilabel_focal_loss,
+    multilabel_logit_adjusted_loss,
+)
 
 __all__ = [
+    "AsymmetricLoss",
+    "DistributionBalancedLoss",
+    "distribution_balanced_loss",
+    "MultilabelFocalLoss",
+    "MultilabelLogitAdjustedLoss",
+    "asymmetric_loss",
+    "multilabel_focal_loss",
+    "multilabel_logit_adjusted_loss",
     "BalancedSoftmaxLoss",
     "FocalLoss",
     "LDAMLoss",

@@ -11,6 +11,10 @@ Over-samplers (:class:`RandomOverSampler`, :class:`SMOTE`, :class:`BorderlineSMO
 and :class:`FunctionSampler` (any function as a sampler). They accept ndarrays of any rank
 >= 2 (images, sequences), scipy sparse matrices and pandas objects, and return the same
 container types. Importing this package never imports TensorFlow or imbalanced-learn.
+
+Multi-label targets (an indicator matrix ``Y``): :class:`MultilabelRandomOverSampler`,
+:class:`MultilabelRandomUnderSampler`, :class:`MLSMOTE`, and the imbalance measures
+:func:`irlbl`, :func:`mean_ir` and :func:`cvir` they use (Charte et al. 2015).
 """
 
 from ._base import BaseResampler
@@ -21,6 +25,9 @@ from ._condensed import CondensedNearestNeighbour, OneSidedSelection
 from ._edited import AllKNN, RepeatedEditedNearestNeighbours
 from ._function import FunctionSampler
 from ._hardness import InstanceHardnessThreshold
+from ._multilabel import cvir, irlbl, mean_ir
+from ._multilabel_random import MultilabelRandomOverSampler, MultilabelRandomUnderSampler
+from ._multilabel_smote import MLSMOTE
 from ._ncr import NeighbourhoodCleaningRule
 from ._nearest import ExactNearestNeighbors
 from ._nearmiss import NearMiss
@@ -41,6 +48,9 @@ __all__ = [
     "FunctionSampler",
     "InstanceHardnessThreshold",
     "KMeansSMOTE",
+    "MLSMOTE",
+    "MultilabelRandomOverSampler",
+    "MultilabelRandomUnderSampler",
     "NearMiss",
     "NeighbourhoodCleaningRule",
     "OneSidedSelection",
@@ -54,4 +64,7 @@ __all__ = [
     "SMOTETomek",
     "SVMSMOTE",
     "TomekLinks",
+    "cvir",
+    "irlbl",
+    "mean_ir",
 ]

@@ -9,6 +9,7 @@ any rank, scipy sparse, pandas, list) and resamples ``sample_weight`` alongside.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -68,7 +69,8 @@ class ResamplePlan:
     ``parent_a[i]`` to ``parent_b[i]``: that is also how its sample weight is derived.
     A synthetic row that summarises several input rows (a cluster centroid) instead names
     them in ``members = (rows, owner)``: its weight is the mean weight of the input rows
-    ``rows[owner == i]``.
+    ``rows[owner == i]``. ``members`` may be a function returning that pair, called only
+    when weights are resampled (finding the members can cost a neighbour search).
     """
 
     indices: np.ndarray
@@ -78,7 +80,7 @@ class ResamplePlan:
     parent_b: np.ndarray | None = None
     gaps: np.ndarray | None = None
     sample_indices: np.ndarray | None = None  # when it differs from ``indices``
-    members: tuple[np.ndarray, np.ndarray] | None = None
+    members: tuple[np.ndarray, np.ndarray] | Callable | None = None
 
     @property
     def n_new(self) -> int:
@@ -93,7 +95,7 @@ class ResamplePlan:
         if self.members is not None:
             position = np.full(self.n_new, -1)
             position[from_new] = np.arange(len(from_new))
-            rows, owner = self.members
+            rows, owner = self.members() if callable(self.members) else self.members
             kept = position[owner] >= 0
             return ResamplePlan(
                 self.indices[from_input],
@@ -270,15 +272,16 @@ class BaseResampler(OneToOneFeatureMixin, BaseEstimator):
         X = data.matrix if self._uses_matrix() else data.raw
         return self._fit_resample(X, data.codes, targets, random_state)
 
-    def _run_on_arrays(self, matrix, classes, codes, random_state) -> ResamplePlan:
-        """Resample already-validated arrays (used by the combined samplers)."""
+    def _run_on_arrays(self, matrix, classes, codes, random_state, **known) -> ResamplePlan:
+        """Resample already-validated arrays (used by the combined samplers); ``known``
+        goes to ``_fit_resample`` (what a caller already computed for it)."""
         self._validate_params()
         self.sampling_strategy_, targets = resolve_sampling_strategy(
             self.sampling_strategy, classes, codes, self._sampling_type
         )
         self._classes_seen = classes
         self._check_params(np.bincount(codes, minlength=len(classes)), classes, targets)
-        return self._fit_resample(matrix, codes, targets, random_state)
+        return self._fit_resample(matrix, codes, targets, random_state, **known)
 
 
 @contextmanager

@@ -118,7 +118,7 @@ class ClusterCentroids(BaseResampler):
         else:
             estimator = clone(self.estimator)
         kept, selected = [], []
-        new_rows, new_codes, member_rows, owners = [], [], [], []
+        new_rows, new_codes, soft = [], [], []
         for code in range(len(self._classes_seen)):
             rows = np.flatnonzero(codes == code)
             if code not in targets:
@@ -130,13 +130,7 @@ class ClusterCentroids(BaseResampler):
             if voting == "hard":
                 selected.append(rows[kneighbors(X[rows], 1, query=centers)[:, 0]])
                 continue
-            # members: the rows each centre is nearest to, else the centre's nearest row
-            owner = kneighbors(centers, 1, query=X[rows])[:, 0]
-            empty = np.setdiff1d(np.arange(centers.shape[0]), owner)
-            nearest = kneighbors(X[rows], 1, query=centers[empty])[:, 0] if len(empty) else empty
-            start = sum(len(part) for part in new_codes)
-            member_rows += [rows, rows[nearest]]
-            owners += [start + owner, start + empty]
+            soft.append((rows, centers, sum(len(part) for part in new_codes)))
             new_rows.append(centers)
             new_codes.append(np.full(centers.shape[0], code, dtype=np.intp))
         self.estimator_ = estimator
@@ -147,7 +141,21 @@ class ClusterCentroids(BaseResampler):
         if not new_rows:
             return ResamplePlan(indices)
         stack = sparse.vstack if sparse.issparse(X) else np.concatenate
-        members = (np.concatenate(member_rows), np.concatenate(owners))
+
+        def members():
+            """The rows each centre is nearest to, else the centre's nearest row (searched
+            only when sample weights are resampled)."""
+            member_rows, owners = [], []
+            for rows, centers, start in soft:
+                owner = kneighbors(centers, 1, query=X[rows])[:, 0]
+                empty = np.setdiff1d(np.arange(centers.shape[0]), owner)
+                nearest = empty
+                if len(empty):
+                    nearest = kneighbors(X[rows], 1, query=centers[empty])[:, 0]
+                member_rows += [rows, rows[nearest]]
+                owners += [start + owner, start + empty]
+            return np.concatenate(member_rows), np.concatenate(owners)
+
         return ResamplePlan(indices, stack(new_rows), np.concatenate(new_codes), members=members)
 
     def _centres(self, estimator, rows, n_clusters: int):

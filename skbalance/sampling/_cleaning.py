@@ -61,11 +61,24 @@ class TomekLinks(BaseResampler):
         self.n_jobs = n_jobs
 
     def _fit_resample(self, X, codes, targets, random_state):
-        nearest = kneighbors(X, 1, n_jobs=self.n_jobs)[:, 0]
-        rows = np.arange(len(codes))
-        in_link = (codes[nearest] != codes) & (nearest[nearest] == rows)
-        targeted = np.isin(codes, list(targets))
-        return ResamplePlan(np.flatnonzero(~(in_link & targeted)))
+        # only the targeted rows and the rows of other classes they are nearest to need
+        # their nearest row (the search is exact: a row's answer does not depend on which
+        # other rows are asked about)
+        nearest_of = np.full(len(codes), -1)
+        checked = np.flatnonzero(np.isin(codes, list(targets)))
+        in_link = np.zeros(len(codes), dtype=bool)
+        if len(checked):
+            nearest_of[checked] = self._nearest(X, checked)
+            across = checked[codes[nearest_of[checked]] != codes[checked]]
+            partners = np.unique(nearest_of[across])
+            unknown = partners[nearest_of[partners] < 0]
+            if len(unknown):
+                nearest_of[unknown] = self._nearest(X, unknown)
+            in_link[across] = nearest_of[nearest_of[across]] == across
+        return ResamplePlan(np.flatnonzero(~in_link))
+
+    def _nearest(self, X, rows: np.ndarray) -> np.ndarray:
+        return kneighbors(X, 1, query=X[rows], query_index=rows, n_jobs=self.n_jobs)[:, 0]
 
 
 class EditedNearestNeighbours(BaseResampler):
@@ -127,12 +140,17 @@ class EditedNearestNeighbours(BaseResampler):
                 f"n_neighbors={k} needs at least {k + 1} rows; X has {int(counts.sum())}."
             )
 
-    def _fit_resample(self, X, codes, targets, random_state):
+    def _fit_resample(self, X, codes, targets, random_state, neighbours=None):
+        """``neighbours(checked)``, if given, returns the ``k`` nearest rows of X (positions)
+        of the rows ``checked``, as the search would (a caller that knows some already)."""
         checked = np.flatnonzero(np.isin(codes, list(targets)))
         keep = np.ones(len(codes), dtype=bool)
         if len(checked):
             k = self.nn_.n_neighbors - 1
-            near = nearest(self.nn_, X, k, query=X[checked], query_index=checked)
+            if neighbours is None:
+                near = nearest(self.nn_, X, k, query=X[checked], query_index=checked)
+            else:
+                near = neighbours(checked)
             neighbour_codes = codes[near]
             own = codes[checked]
             if self.kind_sel == "all":

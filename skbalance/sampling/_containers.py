@@ -495,7 +495,7 @@ def assemble_weight(weight: np.ndarray, plan) -> np.ndarray:
     if not plan.n_new:
         return kept
     if plan.members is not None:  # a summary row: the mean weight of the rows it stands for
-        rows, owner = plan.members
+        rows, owner = plan.members() if callable(plan.members) else plan.members
         total = np.bincount(owner, weights=weight[rows], minlength=plan.n_new)
         mean = total / np.bincount(owner, minlength=plan.n_new)
         return np.concatenate([kept.astype(np.float64), mean])

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseResampler, ResamplePlan
 from ._cleaning import EditedNearestNeighbours
-from ._nearest import check_neighbors_object, n_neighbors_of
+from ._nearest import check_neighbors_object, n_neighbors_of, nearest
 from ._nearmiss import _neighbour_constraint, minority_code
 
 __all__ = ["AllKNN", "RepeatedEditedNearestNeighbours"]
@@ -45,11 +45,48 @@ class _RepeatedEditing(BaseResampler):
         # the first edit meets the data as a plain ENN would (same checks, same messages)
         self.enn_._check_params(counts, classes, targets)
 
-    def _edit(self, X, codes, rows: np.ndarray, random_state) -> np.ndarray:
-        """One ENN run on ``rows``; returns the rows it keeps (input order kept)."""
-        plan = self.enn_._run_on_arrays(X[rows], self._classes_seen, codes[rows], random_state)
+    def _edit(self, X, codes, rows: np.ndarray, random_state, known=None) -> np.ndarray:
+        """One ENN run on ``rows``; returns the rows it keeps (input order kept).
+
+        ``known``, if given, is ``(near, valid)``: the exact search's neighbours of each of
+        ``rows`` within ``rows`` (positions), where ``valid``. The run uses those, searches
+        the others, and updates ``known`` in place to describe the rows kept.
+        """
+        X_rows = X[rows]
+        neighbours = None
+        if known is not None:
+            near, valid = known
+
+            def neighbours(checked):
+                need = checked[~valid[checked]]
+                if len(need):
+                    k = near.shape[1]
+                    query = X_rows[need]
+                    near[need] = nearest(self.enn_.nn_, X_rows, k, query=query, query_index=need)
+                    valid[need] = True
+                return near[checked]
+
+        plan = self.enn_._run_on_arrays(
+            X_rows, self._classes_seen, codes[rows], random_state, neighbours=neighbours
+        )
         self.enn_.sample_indices_ = plan.indices
+        if known is not None:
+            # a row's k nearest (by distance, then index) that are all kept are still its k
+            # nearest among the rows kept: no other row can come closer, and the order of
+            # the indices is kept. Rows that lost a neighbour are searched again when needed.
+            position = np.full(len(rows), -1)
+            position[plan.indices] = np.arange(len(plan.indices))
+            moved = position[near[plan.indices]]
+            kept_valid = valid[plan.indices] & (moved >= 0).all(axis=1)
+            known[0], known[1] = np.where(kept_valid[:, None], moved, 0), kept_valid
         return rows[plan.indices]
+
+    def _known_neighbours(self, n_rows: int):
+        """An empty ``known`` for :meth:`_edit` when the exact search answers (its answers
+        can then be carried from run to run), else None (an estimator searches each run)."""
+        if not isinstance(self.n_neighbors, Integral):
+            return None
+        return [np.zeros((n_rows, int(self.n_neighbors)), dtype=np.intp), np.zeros(n_rows, bool)]
 
     @staticmethod
     def _too_few(codes, rows, minority: int, minority_count: int, n_classes: int):
@@ -127,10 +164,11 @@ class RepeatedEditedNearestNeighbours(_RepeatedEditing):
         counts = np.bincount(codes, minlength=n_classes)
         minority = minority_code(codes, counts)
         rows = np.arange(len(codes))
+        known = self._known_neighbours(len(rows))
         self.n_iter_ = 0
         for _ in range(self.max_iter):
             self.n_iter_ += 1
-            kept = self._edit(X, codes, rows, random_state)
+            kept = self._edit(X, codes, rows, random_state, known)
             converged = len(kept) == len(rows)
             vanished, fell_below = self._too_few(codes, kept, minority, counts[minority], n_classes)
             rows = kept

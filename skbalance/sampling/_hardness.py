@@ -8,15 +8,18 @@ probable for.
 
 from __future__ import annotations
 
+import contextlib
 from numbers import Integral
 
 import numpy as np
+from joblib import parallel_config
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.utils._param_validation import HasMethods
 
 from ._base import BaseResampler, ResamplePlan
+from ._threads import effective_n_threads
 
 __all__ = ["InstanceHardnessThreshold"]
 
@@ -36,6 +39,15 @@ def _reseed(estimator, random_state: np.random.RandomState) -> None:
     }
     if seeds:
         estimator.set_params(**seeds)
+
+
+def _n_folds(cv) -> int:
+    """Number of folds of a splitter (2 when it cannot tell before splitting)."""
+    get_n_splits = getattr(cv, "get_n_splits", None)
+    try:
+        return max(1, int(get_n_splits())) if get_n_splits is not None else 2
+    except (TypeError, ValueError):  # a splitter that needs the data to count
+        return 2
 
 
 class InstanceHardnessThreshold(BaseResampler):
@@ -64,7 +76,10 @@ class InstanceHardnessThreshold(BaseResampler):
         An int ``n`` is ``StratifiedKFold(n, shuffle=True, random_state=random_state)`` (as
         imbalanced-learn); a splitter or an iterable of (train, test) splits is used as is.
     n_jobs : int, default=None
-        Processes of ``cross_val_predict`` (and of the default forest).
+        Processes of ``cross_val_predict`` (and of the default forest). ``None`` with the
+        default forest: its folds run on threads, as many as the neighbour searches use
+        (the usable cores, within threadpoolctl limits and joblib contexts; see
+        ``docs/sampling.md``), each fitted as on one thread, so the rows kept are the same.
 
     Attributes
     ----------
@@ -140,9 +155,17 @@ class InstanceHardnessThreshold(BaseResampler):
         if isinstance(cv, Integral) and not isinstance(cv, bool):
             cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
         labels = self._classes_seen[codes]
-        probabilities = cross_val_predict(
-            estimator, X, labels, cv=cv, n_jobs=self.n_jobs, method="predict_proba"
-        )
+        folds = contextlib.nullcontext()
+        threads = effective_n_threads(None) if self.estimator is None else 1
+        if self.n_jobs is None and threads > 1:
+            # the default forest's folds on threads (growing trees releases the GIL); each
+            # fold is fitted and predicted alone, sequentially inside its thread, so the
+            # probabilities are those of one thread, bit for bit
+            folds = parallel_config(backend="threading", n_jobs=min(threads, _n_folds(cv)))
+        with folds:
+            probabilities = cross_val_predict(
+                estimator, X, labels, cv=cv, n_jobs=self.n_jobs, method="predict_proba"
+            )
         # columns follow the sorted labels, which is the order of the codes
         own = probabilities[np.arange(len(codes)), codes]
         keep = np.ones(len(codes), dtype=bool)

@@ -74,9 +74,11 @@ most rows of a chunk need that, later chunks start in float64. Either way the re
 the same; only the cost grows with the number of rows that could be the answer.
 
 Query chunks run on a thread pool (NumPy's matmul, reductions and partitions release the
-GIL); how many threads, and BLAS's single thread underneath them, follow the thread policy of
-:mod:`skbalance.sampling._threads` (CPU affinity, cgroup quota, threadpoolctl limits, joblib
-contexts), so every usable core works without oversubscription.
+GIL); how many threads follow the thread policy of :mod:`skbalance.sampling._threads` (CPU
+affinity, cgroup quota, threadpoolctl limits, joblib contexts). BLAS's thread limits are never
+changed: each matrix product is cut to a size BLAS runs on the calling thread alone
+(:func:`~skbalance.sampling._threads.serial_product_size`), so every usable core works
+without oversubscription.
 """
 
 from __future__ import annotations
@@ -88,7 +90,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import sparse
 
-from ._threads import effective_n_threads, single_threaded_blas
+from ._threads import search_threads
 
 __all__ = ["kneighbors"]
 
@@ -198,12 +200,16 @@ class _BlockMinima:
         # bounds the norm of the rounded point (relative u) and of the exact one (2**-52)
         return q_aug_t, self._upper_norm(norms)
 
-    def minima(self, q_aug_t: np.ndarray, self_index, tile: int, full=None) -> np.ndarray:
+    def minima(
+        self, q_aug_t: np.ndarray, self_index, tile: int, full=None, product_rows=None
+    ) -> np.ndarray:
         """Block minima, shape ``(n_query, n_blocks)``; masked rows count as ``+inf``.
 
         ``full``, if given (shape ``(padded n_reference, n_query)``), receives every row's
-        ``E`` (masked rows ``+inf``).
+        ``E`` (masked rows ``+inf``). Each matrix product covers at most ``product_rows``
+        reference rows (default: ``tile``), so that BLAS runs it on the calling thread.
         """
+        product_rows = product_rows or tile
         n_rows = q_aug_t.shape[1]
         padded = self.aug.shape[0]
         block_min = np.empty((self.n_blocks, n_rows), dtype=self.dtype)
@@ -212,7 +218,9 @@ class _BlockMinima:
         for lo in range(0, padded, tile):
             hi = min(lo + tile, padded)
             part = dist[: hi - lo] if full is None else full[lo:hi]
-            np.matmul(self.aug[lo:hi], q_aug_t, out=part)
+            for sub in range(lo, hi, product_rows):
+                end = min(sub + product_rows, hi)
+                np.matmul(self.aug[sub:end], q_aug_t, out=part[sub - lo : end - lo])
             if hi > self.n_ref:
                 part[max(self.n_ref - lo, 0) :] = np.inf  # padding of the last block
             if self_index is not None:
@@ -292,7 +300,15 @@ def kneighbors(
     fast_width = max(2 * k, k + 8)  # passing blocks scored without a float64 pass
 
     chunk = int(max(8, min(_MAX_CHUNK, _CHUNK_BYTES // (4 * n_blocks))))
+    n_inner = ref_raw.shape[1] + 1
+    # BLAS's limits stay the user's: products of at most serial_size multiply-adds, which
+    # BLAS runs on the calling thread (None: a BLAS that may thread any product)
+    workers, serial_size = search_threads(n_jobs, n_query * first.aug.shape[0] * n_inner)
+    bounded = serial_size is not None and math.isfinite(serial_size)
+    if bounded:
+        chunk = min(chunk, max(1, int(serial_size) // n_inner))
     tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
+    product_rows = min(tile, max(1, int(serial_size) // (n_inner * chunk))) if bounded else tile
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
 
@@ -304,7 +320,7 @@ def kneighbors(
     def best_blocks(searcher: _BlockMinima, rows: np.ndarray, self_index, keep=False):
         q_aug_t, query_norm = searcher.query_side(space, rows)
         full = np.empty((searcher.aug.shape[0], len(rows)), searcher.dtype) if keep else None
-        block_min = searcher.minima(q_aug_t, self_index, tile, full)
+        block_min = searcher.minima(q_aug_t, self_index, tile, full, product_rows)
         if k < n_blocks:
             kth = np.partition(block_min, k - 1, axis=1)[:, k - 1]
         else:  # fewer blocks than neighbours: every block is needed
@@ -377,20 +393,13 @@ def kneighbors(
             found, _ = _score(exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k)
             out[rest[part]] = found
 
-    workers = min(effective_n_threads(n_jobs), len(starts))
+    workers = min(workers, len(starts))
     if workers <= 1:
-        # one thread: BLAS keeps the threads the user allows it (nothing is changed)
         for start in starts:
             run(start)
-        return result
-    # one BLAS thread per worker: BLAS's own threads on top of ours would oversubscribe
-    with single_threaded_blas() as blas_single:
-        if blas_single:
-            with ThreadPoolExecutor(workers) as pool:
-                list(pool.map(run, starts))
-        else:  # BLAS would not go single-threaded: its threads do the parallel work
-            for start in starts:
-                run(start)
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, starts))
     return result
 
 

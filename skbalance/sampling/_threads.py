@@ -20,29 +20,50 @@ of every OpenMP and BLAS library loaded in the process as ``threadpoolctl`` repo
 start with ``OMP_NUM_THREADS``/``OPENBLAS_NUM_THREADS`` set to their share of the cores, which
 those libraries report), and ``OMP_NUM_THREADS`` itself when it is set.
 
-**BLAS** (:func:`single_threaded_blas`): the search's matrix products run inside its worker
-threads; BLAS's own threads on top of several workers would oversubscribe the cores (and
-OpenBLAS serialises concurrent threaded calls). So while a search runs on more than one worker
-thread and BLAS is allowed more than one thread, BLAS is held to one thread. BLAS thread
-counts are process-wide (no BLAS offers a per-thread setting): the search that sets the hold
-restores exactly the user's limits when it ends, from its own thread; a search running
-meanwhile changes nothing; nothing is changed when the search runs on one thread or BLAS is
-already single-threaded; and where BLAS refuses the change (OpenBLAS ignores thread counts
-set from a non-main thread once the main thread has set one) the search runs on one thread
-rather than oversubscribe.
+**BLAS** (:func:`serial_product_size`): the search's matrix products run inside its worker
+threads, and BLAS's own threads on top of several workers would oversubscribe the cores. BLAS
+thread counts are process-wide (OpenBLAS's ``openblas_set_num_threads_local`` too, in its
+pthreads builds: a count set from a worker thread is the whole process's), so the search never
+changes them: ``threadpool_limits`` stays exactly as the user set it, in every thread, during
+and after a search. Instead each product is kept small enough that BLAS runs it on the calling
+thread alone:
+
+- every loaded BLAS library is limited to one thread: any size;
+- OpenBLAS allowed more threads: at most ``2**18`` multiply-adds per product, OpenBLAS's
+  smallest threading threshold (``GEMM_MULTITHREAD_THRESHOLD * SMP_THRESHOLD_MIN``, 4 x 65536
+  by default; builds with small-matrix kernels thread only above ~``10**6``). Such products
+  are also the fastest per flop here (they stay in a core's cache), and a threaded one on
+  busy cores costs many times more than its work in thread hand-offs;
+- another BLAS (MKL, BLIS, ...) allowed more threads: its rule is unknown, so the search runs
+  on one Python thread and its products use BLAS's threads, as the user allowed them.
+
+``n_jobs=1`` therefore means one thread for the whole search, whatever BLAS's default, except
+under such another multi-threaded BLAS, whose threads then do the parallel work.
+
+**Small searches** (:func:`search_threads`): at most one worker per ``2**27`` multiply-adds
+of the search's first pass (a few milliseconds of work, less than a thread costs to start and
+feed); below two such shares the search runs on one thread, with products cut as for
+OpenBLAS, without the ~10 ms lookup of the loaded libraries.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 import threading
-from contextlib import contextmanager
 from numbers import Integral
 
 from sklearn.utils._param_validation import Interval
 
-__all__ = ["N_JOBS_CONSTRAINT", "effective_n_threads", "single_threaded_blas", "usable_threads"]
+__all__ = [
+    "N_JOBS_CONSTRAINT",
+    "OPENBLAS_SERIAL_SIZE",
+    "effective_n_threads",
+    "search_threads",
+    "serial_product_size",
+    "usable_threads",
+]
 
 # ``_parameter_constraints`` entry of every ``n_jobs``: None or a non-zero int
 N_JOBS_CONSTRAINT = [
@@ -54,25 +75,52 @@ N_JOBS_CONSTRAINT = [
 
 @functools.cache
 def _controller():
-    """threadpoolctl's view of the loaded libraries (found once, read at every call, as
-    scikit-learn caches its own)."""
-    from threadpoolctl import ThreadpoolController
+    """threadpoolctl's view of the loaded libraries, found once and read at every call:
+    scikit-learn's own cached one where available (finding the libraries costs ~10 ms,
+    paid once per process for both)."""
+    try:
+        from sklearn.utils.parallel import _get_threadpool_controller
+    except ImportError:  # another scikit-learn layout: our own
+        from threadpoolctl import ThreadpoolController
 
-    return ThreadpoolController()
+        return ThreadpoolController()
+    return _get_threadpool_controller()
 
 
-_hold_lock = threading.Lock()
-_holder: int | None = None  # the thread that holds BLAS at one thread, if any
-_held_blas_limit: int | None = None  # the user's BLAS limit while it is held
+# OpenBLAS threads no product of at most this many multiply-adds (see the module docstring)
+OPENBLAS_SERIAL_SIZE = 2**18
+# multiply-adds of a search's first pass per worker thread: a smaller share (a few ms)
+# gains less than starting and feeding the thread costs
+WORK_PER_THREAD = 2**27
+
+
+def _blas_libraries():
+    return _controller().select(user_api="blas").lib_controllers
 
 
 def _blas_limit() -> int | None:
-    """The smallest thread limit of the loaded BLAS libraries (the user's, not our hold)."""
-    with _hold_lock:
-        if _holder is not None:
-            return _held_blas_limit
-    limits = [lib.num_threads for lib in _controller().select(user_api="blas").lib_controllers]
+    """The smallest thread limit of the loaded BLAS libraries (None: no BLAS loaded)."""
+    limits = [lib.num_threads for lib in _blas_libraries()]
     return min(limits) if limits else None
+
+
+def serial_product_size() -> float | None:
+    """Largest matrix product (``m * n * k`` multiply-adds) that every loaded BLAS library
+    runs on the calling thread alone, as their limits stand now (nothing is changed).
+
+    Returns
+    -------
+    float or None
+        ``inf`` when every BLAS library is limited to one thread (or none is loaded);
+        :data:`OPENBLAS_SERIAL_SIZE` when those allowed more threads are all OpenBLAS;
+        ``None`` when another BLAS may thread a product of any size.
+    """
+    threaded = [lib for lib in _blas_libraries() if lib.num_threads > 1]
+    if not threaded:
+        return math.inf
+    if all(lib.internal_api == "openblas" for lib in threaded):
+        return float(OPENBLAS_SERIAL_SIZE)
+    return None
 
 
 def _omp_env_limit() -> int | None:
@@ -136,35 +184,23 @@ def effective_n_threads(n_jobs: int | None) -> int:
     return max(1, usable_threads() + 1 + int(n_jobs))
 
 
-@contextmanager
-def single_threaded_blas():
-    """Hold every loaded BLAS library to one thread while the block runs; yields whether
-    BLAS does run single-threaded in the block.
+def search_threads(n_jobs: int | None, work: int) -> tuple[int, float | None]:
+    """Worker threads and product size (:func:`serial_product_size`) for a search whose
+    first pass costs ``work`` multiply-adds.
 
-    One search at a time holds BLAS, and it restores the user's limits itself, from the
-    thread that set them: OpenBLAS ignores a thread count set from another thread once the
-    main thread has set one, so a restore from another thread could leave BLAS at one
-    thread for good. A search that enters while another holds BLAS sets and restores
-    nothing; one whose hold did not take (``False``) should not start worker threads.
+    At most one worker per :data:`WORK_PER_THREAD` of work. A search below two shares runs
+    on one thread without looking up the loaded libraries (a lookup costs ~10 ms once per
+    process) and cuts its products to :data:`OPENBLAS_SERIAL_SIZE`: BLAS runs them on the
+    calling thread where it is single-threaded or OpenBLAS; another BLAS runs them within
+    the user's limits, as always.
     """
-    global _holder, _held_blas_limit
-    with _hold_lock:
-        mine = _holder is None
-        if mine:
-            _holder = threading.get_ident()
-    blas = _controller().select(user_api="blas").lib_controllers
-    limiter = None
-    try:
-        if mine:
-            limits = [lib.num_threads for lib in blas]
-            with _hold_lock:
-                _held_blas_limit = min(limits) if limits else None
-            if any(limit > 1 for limit in limits):
-                limiter = _controller().select(user_api="blas").limit(limits=1)
-        yield all(lib.num_threads == 1 for lib in blas)
-    finally:
-        if limiter is not None:
-            limiter.restore_original_limits()
-        if mine:
-            with _hold_lock:
-                _holder = _held_blas_limit = None
+    if n_jobs is not None and (
+        isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral) or n_jobs == 0
+    ):
+        effective_n_threads(n_jobs)  # raises its error for a bad n_jobs
+    if work < 2 * WORK_PER_THREAD:
+        return 1, float(OPENBLAS_SERIAL_SIZE)
+    size = serial_product_size()
+    if size is None:
+        return 1, None  # BLAS's own threads do the parallel work
+    return max(1, min(effective_n_threads(n_jobs), work // WORK_PER_THREAD)), size
