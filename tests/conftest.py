@@ -57,13 +57,15 @@ _ROOT = Path(__file__).resolve().parent.parent
 # parameter, the feed, the losses); what it leaves out runs on TensorFlow only: the
 # scikit-learn estimator checks and failed-fit atomicity (backend-independent bookkeeping),
 # the command line (its compare runs are in test_compare.py's marked test), examples, README
-# tour, Dask, tf.distribute and memmaps.
+# tour, Dask, tf.distribute and memmaps. test_losses_multilabel.py joins once its gradient
+# checks stop calling tf.GradientTape directly (test_losses.py shows the backend-neutral way).
 KERAS_TEST_MODULES = frozenset(
     {
         "test_classifier.py",
         "test_classifier_longtail.py",
         "test_feed.py",
         "test_losses.py",
+        "test_seeds.py",
     }
 )
 # Doctests of the Keras subpackage run Keras too.
