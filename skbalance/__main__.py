@@ -2,10 +2,16 @@
 
 import os
 
+from skbalance._cli_backend import choose_backend
+
 # TensorFlow reads these once, when it is first imported: they must be set before anything
 # imports it, or its C++ start-up messages reach the user's terminal.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# Keras reads its backend once, at its first import: the fastest installed one unless the
+# user chose (README, "Backends"). Only the command does this, never `import skbalance`.
+_backend = choose_backend()
+if _backend is not None:
+    os.environ["KERAS_BACKEND"] = _backend
 
 import sys  # noqa: E402
 

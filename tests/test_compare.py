@@ -428,6 +428,7 @@ def test_silent_unless_verbose(capsys):
     assert capsys.readouterr() == ("", "")
 
 
+@pytest.mark.keras
 def test_keras_presets_run_end_to_end():
     classifier = pytest.importorskip("skbalance.keras.classifier")
     X, y = imbalanced_data(n_rare=9)

@@ -13,6 +13,8 @@ NON_KERAS_MODULES = [
     "skbalance.datasets",
     "skbalance.metrics",
     "skbalance.compare",
+    # chooses the command's backend before any backend is imported
+    "skbalance._cli_backend",
 ]
 
 

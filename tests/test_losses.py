@@ -11,7 +11,6 @@ import sys
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import log_expit, log_softmax
@@ -307,11 +306,49 @@ def test_tau_zero_is_keras_sparse_cross_entropy():
 
 
 def loss_and_gradient(loss, y_true, y_pred):
-    y_pred = tf.constant(y_pred)
-    with tf.GradientTape() as tape:
-        tape.watch(y_pred)
-        value = loss(y_true, y_pred)
-    return values(value), values(tape.gradient(value, y_pred))
+    """The loss and its gradient with respect to ``y_pred`` (of the sum over rows), through
+    the running backend's own automatic differentiation, as a training step computes it."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        y_pred = tf.constant(y_pred)
+        with tf.GradientTape() as tape:
+            tape.watch(y_pred)
+            value = loss(y_true, y_pred)
+        return values(value), values(tape.gradient(value, y_pred))
+    if backend == "jax":
+        import jax
+
+        def total(prediction):
+            value = loss(y_true, prediction)
+            return jax.numpy.sum(value), value
+
+        grad, value = jax.grad(total, has_aux=True)(jax.numpy.asarray(y_pred))
+        return values(value), values(grad)
+    if backend == "torch":
+        import torch
+
+        prediction = torch.tensor(y_pred, requires_grad=True)
+        value = loss(y_true, prediction)
+        value.sum().backward()
+        return values(value), values(prediction.grad)
+    pytest.skip(f"no gradient helper for the {backend} backend")
+
+
+def compiled(function):
+    """``function`` compiled the way the running backend compiles a training step (its values
+    are symbolic while it is traced); PyTorch's Keras steps run eagerly, so it is unchanged."""
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(function)
+    if backend == "jax":
+        import jax
+
+        return jax.jit(function)
+    return function
 
 
 EXTREME_LOGITS = np.array(
@@ -723,16 +760,17 @@ def test_loss_raises_exactly_when_a_label_is_outside_the_classes(labels, loss_na
 
 def test_label_check_runs_in_eager_fit_and_not_while_tracing():
     """Class: a check that breaks compiled training (or silently vanishes from eager runs):
-    ``run_eagerly=True`` fits see the error; a traced ``tf.function`` is not checked (the
-    values do not exist while tracing, as documented) and still computes."""
+    ``run_eagerly=True`` fits see the error; a traced function (``tf.function``,
+    ``jax.jit``) is not checked (the values do not exist while tracing, as documented) and
+    still computes."""
     x = np.zeros((8, 2), np.float32)
     y = np.array([0, 1, 2, 0, 1, 2, 0, -1])
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
     model.compile(optimizer="sgd", loss=FocalLoss(from_logits=True), run_eagerly=True)
     with pytest.raises(ValueError, match="got -1"):
         model.fit(x, y, epochs=1, batch_size=8, verbose=0)
-    traced = tf.function(lambda y_true, y_pred: focal_loss(y_true, y_pred, from_logits=True))
-    good = traced(tf.constant(y[:7]), tf.zeros((7, 3)))
+    traced = compiled(lambda y_true, y_pred: focal_loss(y_true, y_pred, from_logits=True))
+    good = traced(keras.ops.convert_to_tensor(y[:7]), keras.ops.zeros((7, 3)))
     assert np.all(np.isfinite(values(good)))
 
 
