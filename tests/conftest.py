@@ -65,6 +65,7 @@ KERAS_TEST_MODULES = frozenset(
         "test_classifier_longtail.py",
         "test_feed.py",
         "test_losses.py",
+        "test_losses_multilabel.py",
         "test_seeds.py",
     }
 )

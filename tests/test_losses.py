@@ -11,6 +11,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+from _autodiff import compiled, loss_and_gradient, values
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import log_expit, log_softmax
@@ -98,10 +99,6 @@ def data(seed=0, scale=3.0):
 
 def softmax(logits):
     return np.exp(log_softmax(np.asarray(logits, np.float64), axis=1)).astype(np.float32)
-
-
-def values(tensor):
-    return np.asarray(keras.ops.convert_to_numpy(tensor), np.float64)
 
 
 # ------------------------------------------------------------------------------------------
@@ -303,52 +300,6 @@ def test_tau_zero_is_keras_sparse_cross_entropy():
 # ------------------------------------------------------------------------------------------
 # Numerical safety at the extremes.
 # ------------------------------------------------------------------------------------------
-
-
-def loss_and_gradient(loss, y_true, y_pred):
-    """The loss and its gradient with respect to ``y_pred`` (of the sum over rows), through
-    the running backend's own automatic differentiation, as a training step computes it."""
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        y_pred = tf.constant(y_pred)
-        with tf.GradientTape() as tape:
-            tape.watch(y_pred)
-            value = loss(y_true, y_pred)
-        return values(value), values(tape.gradient(value, y_pred))
-    if backend == "jax":
-        import jax
-
-        def total(prediction):
-            value = loss(y_true, prediction)
-            return jax.numpy.sum(value), value
-
-        grad, value = jax.grad(total, has_aux=True)(jax.numpy.asarray(y_pred))
-        return values(value), values(grad)
-    if backend == "torch":
-        import torch
-
-        prediction = torch.tensor(y_pred, requires_grad=True)
-        value = loss(y_true, prediction)
-        value.sum().backward()
-        return values(value), values(prediction.grad)
-    pytest.skip(f"no gradient helper for the {backend} backend")
-
-
-def compiled(function):
-    """``function`` compiled the way the running backend compiles a training step (its values
-    are symbolic while it is traced); PyTorch's Keras steps run eagerly, so it is unchanged."""
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return tf.function(function)
-    if backend == "jax":
-        import jax
-
-        return jax.jit(function)
-    return function
 
 
 EXTREME_LOGITS = np.array(

@@ -172,7 +172,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         Rows per gradient step; the last batch of an epoch may be smaller.
     steps_per_execution : "auto" or int, default="auto"
         Batches run per call into the compiled training step (Keras' ``compile`` option). It
-        changes speed, not results. ``"auto"`` uses ``min(128, batches per epoch)``. Callbacks'
+        changes speed, not results. ``"auto"`` uses ``min(128, batches per epoch)`` (1 on
+        PyTorch, whose Keras trainer takes no more, and under a strategy). Callbacks'
         batch-level hooks run once per execution; set 1 if yours need every batch.
     validation_fraction : float in [0, 1), default=0.0
         Share of the rows held out, stratified, *before* resampling and re-weighting, to
@@ -708,6 +709,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     def _steps_per_execution(self, steps_per_epoch: int) -> int:
         if self.steps_per_execution == "auto" and self.distribution_strategy is not None:
             return 1  # Keras 3.15 cannot run several steps per call under a strategy
+        if self.steps_per_execution == "auto" and keras.backend.backend() == "torch":
+            return 1  # Keras' PyTorch trainer refuses more ("must be 1 with the PyTorch backend")
         if self.steps_per_execution == "auto":
             return min(_AUTO_STEPS_PER_EXECUTION, steps_per_epoch)
         return self.steps_per_execution
