@@ -276,7 +276,8 @@ def test_user_model_instance_with_softmax_is_cloned_and_outputs_logits(kind):
     for before, after in zip(weights_before, user_model.get_weights(), strict=True):
         np.testing.assert_array_equal(before, after)
     # the user's model still ends in softmax; ours outputs logits (rows do not sum to 1)
-    np.testing.assert_allclose(user_model(X[:5]).numpy().sum(axis=1), 1.0, rtol=1e-5)
+    probabilities = keras.ops.convert_to_numpy(user_model(X[:5]))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
     logits = clf.decision_function(X)
     assert not np.allclose(logits.sum(axis=1), 1.0, atol=1e-3)
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, rtol=1e-12)
@@ -442,6 +443,81 @@ def test_random_state_int_reproducible_and_instance_honoured():
     third = clf.fit(X, y).predict_proba(X)
     fourth = clf.fit(X, y).predict_proba(X)  # the RandomState advanced: a different model
     assert not np.allclose(third, fourth)
+
+
+def _set_global_seeds(seed):
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - the legacy global state a user may set
+    keras.utils.set_random_seed(seed)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sampler": RandomUnderSampler(), "resample": "epoch"}, {"batch_sampling": "class"}],
+    ids=["array-feed", "epoch-feed", "balanced-batches"],
+)
+def test_random_state_alone_fixes_the_fit_whatever_the_global_seeds(params):
+    X, y = make_data(n=60)
+    weights = np.linspace(0.5, 1.5, len(y))
+    fits = []
+    for global_seed in (1, 2):
+        _set_global_seeds(global_seed)
+        clf = small(class_weight="balanced", **params).fit(X, y, sample_weight=weights)
+        fits.append((clf.history_, clf.predict_proba(X)))
+    assert fits[0][0] == fits[1][0]
+    np.testing.assert_array_equal(fits[0][1], fits[1][1])
+
+
+def test_array_feed_serves_every_row_once_per_epoch_in_a_seeded_order():
+    from skbalance.keras._training import ArrayFeed, array_feed
+
+    n_rows = 50
+    X = np.arange(n_rows, dtype=np.float32).reshape(-1, 1)  # the feature is the row number
+    targets = (np.arange(n_rows) % 3).astype(np.int32)
+    weights = np.linspace(0.1, 5.0, n_rows).astype(np.float32)
+
+    def epochs(seed, global_seed, path="numpy"):
+        _set_global_seeds(global_seed)
+        feed = array_feed(X, targets, weights, batch_size=8, seed=seed)
+        assert isinstance(feed, ArrayFeed) and feed.num_batches == 7
+        out = []
+        for _ in range(3):  # one pass per epoch, as model.fit takes them
+            batches = feed.get_tf_dataset() if path == "tf" else feed.get_numpy_iterator()
+            batches = [[np.asarray(part) for part in batch] for batch in batches]
+            assert [len(b[0]) for b in batches] == [8] * 6 + [2]  # the last batch is short
+            x, t, w = (np.concatenate(part) for part in zip(*batches, strict=True))
+            rows = x[:, 0].astype(int)
+            np.testing.assert_array_equal(np.sort(rows), np.arange(n_rows))  # each row once
+            np.testing.assert_array_equal(t, targets[rows])  # targets and weights follow
+            np.testing.assert_array_equal(w, weights[rows])
+            out.append(rows)
+        return out
+
+    first = epochs(seed=5, global_seed=1)
+    assert all(np.array_equal(a, b) for a, b in zip(first, epochs(5, 2), strict=True))
+    assert not np.array_equal(first[0], first[1]) and not np.array_equal(first[1], first[2])
+    assert not np.array_equal(first[0], epochs(6, 1)[0])
+    if keras.backend.backend() == "tensorflow":  # the tf.data path serves the same order
+        assert all(np.array_equal(a, b) for a, b in zip(first, epochs(5, 3, "tf"), strict=True))
+
+
+def test_array_path_hands_keras_one_feed_not_a_tuple(monkeypatch):
+    """On JAX, model.fit(x=(X, y, w)) would be a model with three inputs ("expects 1 named
+    input(s) ... received 2 input tensors"): the array path hands over one data adapter."""
+    from skbalance.keras._training import ArrayFeed
+
+    seen = []
+    original = keras.Model.fit
+
+    def recording(self, x=None, *args, **kwargs):
+        seen.append((x, kwargs.get("y"), kwargs.get("shuffle")))
+        return original(self, x, *args, **kwargs)
+
+    monkeypatch.setattr(keras.Model, "fit", recording)
+    X, y = make_data(n=60)
+    clf = small(class_weight="balanced").fit(X, y, sample_weight=np.full(len(y), 2.0))
+    assert isinstance(seen[0][0], ArrayFeed) and seen[0][1:] == (None, None)
+    assert len(clf.history_["loss"]) == 2 and np.isfinite(clf.history_["loss"]).all()
 
 
 def test_validation_split_is_stratified_and_early_stopping_restores_best():

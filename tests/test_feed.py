@@ -412,7 +412,7 @@ def test_fit_end_to_end_without_warnings_and_counts_epochs():
         model.fit(feed, epochs=6, verbose=0)
     assert [str(w.message) for w in caught] == []  # e.g. Keras's "call super().__init__"
     assert feed.epoch_ == 6  # the on_epoch_end Keras sends before epoch 0 is not counted
-    predicted = feed.classes_[np.argmax(model(X).numpy(), axis=1)]
+    predicted = feed.classes_[np.argmax(keras.ops.convert_to_numpy(model(X)), axis=1)]
     recall = [np.mean(predicted[y == c] == c) for c in feed.classes_]
     assert min(recall) > 0.85
 
@@ -544,3 +544,90 @@ def test_any_object_with_fit_resample_works_per_epoch_and_once():
     expected = np.sort(np.random.default_rng(7).choice(20, 10, replace=False))  # seed kept
     np.testing.assert_array_equal(y_res, y[expected])
     assert sampler.seeds == [] and sampler.random_state is None
+
+
+# -- the data path Keras trains on (every backend) ---------------------------------------------
+def _keras_batches(feed, path=None):
+    """One pass of the batches ``model.fit`` trains on: through tf.data under TensorFlow, the
+    NumPy iterator (JAX, PyTorch) otherwise, or the one named by ``path``."""
+    path = path or ("tf" if keras.backend.backend() == "tensorflow" else "numpy")
+    batches = feed.get_tf_dataset() if path == "tf" else feed.get_numpy_iterator()
+    return [tuple(np.asarray(part) for part in batch) for batch in batches]
+
+
+def _paths():
+    return ["numpy", "tf"] if keras.backend.backend() == "tensorflow" else ["numpy"]
+
+
+@pytest.mark.parametrize("path", _paths())
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sampler": ImbRandomOverSampler(), "class_weight": "balanced"},
+        {"batch_sampling": "class", "sample_weight": np.linspace(0.5, 2.0, 100)},
+        {"sampler": SMOTE(k_neighbors=3), "class_weight_from_epoch": 1, "class_weight": "balanced"},
+    ],
+    ids=["plain", "over+class-weight", "class+sample-weight", "smote+drw"],
+)
+def test_keras_trains_on_exactly_the_batches_the_feed_serves(params, path):
+    X, y = _labelled_rows(COUNTS)
+    feed = BalancedDataset(X, y, batch_size=16, random_state=0, **params)
+    for epoch in range(3):
+        feed.set_epoch(epoch)
+        served = _keras_batches(feed, path)
+        assert len(served) == len(feed)
+        for index, batch in enumerate(served):
+            expected = feed[index]
+            assert len(batch) == len(expected)
+            for got, want in zip(batch, expected, strict=True):
+                assert got.dtype == want.dtype
+                np.testing.assert_array_equal(got, want)
+
+
+def test_batch_order_depends_on_random_state_alone():
+    import random
+
+    X, y = _labelled_rows(COUNTS)
+
+    def passes(random_state, global_seed):
+        np.random.seed(global_seed)  # noqa: NPY002 - the legacy global state a user may set
+        random.seed(global_seed)
+        keras.utils.set_random_seed(global_seed)
+        feed = BalancedDataset(X, y, batch_size=8, random_state=random_state)
+        return [np.concatenate([b[0][:, 0] for b in _keras_batches(feed)]) for _ in range(3)]
+
+    first = passes(3, global_seed=1)
+    assert all(np.array_equal(a, b) for a, b in zip(first, passes(3, global_seed=2), strict=True))
+    assert not np.array_equal(first[0], first[1])  # reshuffled every epoch
+    assert not np.array_equal(first[1], first[2])
+    assert not np.array_equal(first[0], passes(4, global_seed=1)[0])
+    for rows in first:  # instance sampling without a sampler: every row once per epoch
+        np.testing.assert_array_equal(np.sort(rows), np.arange(len(y)))
+
+
+def test_fit_serves_the_epochs_in_order_whatever_fit_shuffle_says(monkeypatch):
+    X, y = _labelled_rows([120, 40])
+    X = X / 160.0
+    planned = []
+    original = BalancedDataset._epoch_batches
+
+    def recording(self, epoch):
+        planned.append(epoch)
+        return original(self, epoch)
+
+    monkeypatch.setattr(BalancedDataset, "_epoch_batches", recording)
+    trained = []
+    for shuffle in (True, False):
+        feed = BalancedDataset(X, y, batch_sampling="sqrt", batch_size=16, random_state=0)
+        model = _tiny_model(1)  # the same initial weights each time
+        model.fit(feed, epochs=3, verbose=0, shuffle=shuffle)  # Keras' shuffle is not used
+        assert feed.epoch_ == 3
+        trained.append([keras.ops.convert_to_numpy(w) for w in model.weights])
+        # Epochs 0, 1, 2 in order (a backend may peek at epoch 0 first, and TensorFlow may
+        # plan epoch 3 when the last one ends): never an epoch skipped or served twice.
+        served = [e for i, e in enumerate(planned) if i == 0 or e != planned[i - 1]]
+        assert served[:3] == [0, 1, 2] and set(served) <= {0, 1, 2, 3}
+        planned.clear()
+    for with_shuffle, without in zip(*trained, strict=True):
+        np.testing.assert_array_equal(with_shuffle, without)

@@ -151,8 +151,9 @@ def test_balanced_dataset_serves_a_memmap_by_index(memmapped):
 
 @pytest.mark.parametrize("per_epoch", [False, True], ids=["array-feed", "epoch-feed"])
 def test_classifier_fits_a_memmap_as_it_fits_the_array(tmp_path, monkeypatch, per_epoch):
-    import tensorflow as tf
+    import keras
 
+    import skbalance.keras._serving as serving
     from skbalance.keras import KerasBalancedClassifier
 
     rng = np.random.RandomState(0)
@@ -164,16 +165,29 @@ def test_classifier_fits_a_memmap_as_it_fits_the_array(tmp_path, monkeypatch, pe
     extra = {"sampler": RandomUnderSampler(), "resample": "epoch"} if per_epoch else {}
     params = dict(hidden_units=(8,), epochs=2, batch_size=64, random_state=0, **extra)
 
+    reads = []  # rows read from the file by each call, on every backend's data path
+    real_read_rows = serving.read_rows
+
+    def spy_read(X, rows, synthetic=None):
+        if serving.is_file_backed(X):
+            reads.append(len(rows))
+        return real_read_rows(X, rows, synthetic)
+
+    monkeypatch.setattr(serving, "read_rows", spy_read)
     converted = []
-    real_convert = tf.convert_to_tensor
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
 
-    def spy(value, *args, **kwargs):
-        converted.append(tuple(getattr(value, "shape", ())))
-        return real_convert(value, *args, **kwargs)
+        real_convert = tf.convert_to_tensor
 
-    monkeypatch.setattr(tf, "convert_to_tensor", spy)
+        def spy_convert(value, *args, **kwargs):
+            converted.append(tuple(getattr(value, "shape", ())))
+            return real_convert(value, *args, **kwargs)
+
+        monkeypatch.setattr(tf, "convert_to_tensor", spy_convert)
     from_file = KerasBalancedClassifier(**params).fit(X_map, y)
     assert X_map.shape not in converted  # never one tensor holding the whole file
+    assert reads and max(reads) <= 64  # read batch by batch, never whole
     monkeypatch.undo()
     from_ram = KerasBalancedClassifier(**params).fit(X_mem, y)
     assert from_file.history_ == from_ram.history_

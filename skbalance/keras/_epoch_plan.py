@@ -14,7 +14,14 @@ import numpy as np
 
 from skbalance._apportion import apportion
 
-__all__ = ["BATCH_SAMPLING", "EpochPlan", "apportion", "class_shares", "draw_epoch"]
+__all__ = [
+    "BATCH_SAMPLING",
+    "EpochPlan",
+    "apportion",
+    "class_shares",
+    "draw_epoch",
+    "sort_within_batches",
+]
 
 BATCH_SAMPLING = ("instance", "class", "sqrt", "progressive")
 
@@ -87,7 +94,16 @@ def draw_epoch(
         rows.sort()
         return EpochPlan(rows=rows, class_draws=draws)
     rng.shuffle(rows)
+    return EpochPlan(rows=sort_within_batches(rows, batch_size), class_draws=draws)
+
+
+def sort_within_batches(rows: np.ndarray, batch_size: int) -> np.ndarray:
+    """Sort ``rows`` in place within each batch of ``batch_size`` positions; return it.
+
+    Which rows share a batch, and the batches' order, stay as drawn; ascending rows within a
+    batch make slicing X (a memmap especially) read in order.
+    """
     full = rows.size - rows.size % batch_size
     rows[:full].reshape(-1, batch_size).sort(axis=1)  # a view: sorts every full batch in place
     rows[full:].sort()
-    return EpochPlan(rows=rows, class_draws=draws)
+    return rows

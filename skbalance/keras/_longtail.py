@@ -223,7 +223,7 @@ def retrain_head(
             loss=make_loss(counts),
             steps_per_execution=steps_per_execution(len(feed)),
         )
-        network.fit(feed, epochs=epochs, verbose=verbose, shuffle=False)
+        network.fit(feed, epochs=epochs, verbose=verbose)  # the feed shuffles, seeded
     finally:
         for layer, trainable in flags:
             layer.trainable = trainable

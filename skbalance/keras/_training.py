@@ -15,14 +15,15 @@ import keras
 import numpy as np
 
 from skbalance._rows import fit_resample_rows, fresh_sampler
+from skbalance.keras._epoch_plan import sort_within_batches
+from skbalance.keras._serving import EpochBatches, EpochServer
 
 __all__ = [
     "LOSSES",
+    "ArrayFeed",
     "array_feed",
-    "epoch_by_epoch",
     "check_loss_instance",
     "make_loss",
-    "is_file_backed",
     "no_retracing_warning",
     "resample_once",
 ]
@@ -125,80 +126,76 @@ def no_retracing_warning() -> Iterator[None]:
         tf_logger.removeFilter(quiet)
 
 
-def is_file_backed(array) -> bool:
-    """Whether ``array``'s memory is a mapped file (an ``np.memmap`` or a view of one)."""
-    import mmap
+class ArrayFeed(EpochServer):
+    """The classifier's feed over in-memory (or memory-mapped) training arrays.
 
-    base = array
-    while base is not None:
-        if isinstance(base, np.memmap | mmap.mmap):
-            return True
-        base = getattr(base, "base", None)
-    return False
+    Every epoch serves every row once, in an order drawn from ``seed`` and the epoch number
+    alone (NumPy's, Python's and the backend's global seeds play no part), reshuffled every
+    epoch; rows are ascending within each batch, so a memmapped ``X`` is read in order, batch
+    by batch, and never whole. Passed to ``model.fit`` as it is (it is a Keras data adapter).
+    """
+
+    def __init__(self, X, targets: np.ndarray, weights, *, batch_size: int, seed: int):
+        self._X = X
+        self._targets = targets
+        self._weights = None if weights is None else np.asarray(weights, dtype=np.float32)
+        self._batch_size = int(batch_size)
+        self._seed = int(seed)
+        self._index_dtype = np.int32 if len(targets) < np.iinfo(np.int32).max else np.intp
+        self._epoch = 0
+        self._in_epoch = False
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @property
+    def num_batches(self) -> int:
+        return -(-len(self._targets) // self._batch_size)
+
+    def _rows_per_epoch(self) -> int:
+        return len(self._targets)
+
+    def _features(self):
+        return self._X
+
+    def _target_spec(self):
+        return self._targets.dtype, self._targets.shape[1:]
+
+    def _has_weights(self) -> bool:
+        return self._weights is not None
+
+    def _has_synthetic(self) -> bool:
+        return False
+
+    def epoch_rows(self, epoch: int) -> np.ndarray:
+        """The rows of ``epoch`` (counted from 0) in serving order."""
+        rng = np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(int(epoch),)))
+        rows = rng.permutation(len(self._targets)).astype(self._index_dtype, copy=False)
+        return sort_within_batches(rows, self._batch_size)
+
+    def _epoch_batches(self, epoch: int) -> EpochBatches:
+        rows = self.epoch_rows(epoch)
+        weights = None if self._weights is None else self._weights[rows]
+        return EpochBatches(rows, self._targets[rows], weights, None)
+
+    def on_epoch_begin(self) -> None:
+        self._in_epoch = True
+
+    def on_epoch_end(self) -> None:
+        if self._epoch_ended():
+            self._epoch += 1
+
+    def _current_epoch(self) -> int:
+        return self._epoch
 
 
-def array_feed(X, targets, weights, *, batch_size: int, seed: int):
+def array_feed(X, targets, weights, *, batch_size: int, seed: int) -> ArrayFeed:
     """A shuffled batch feed over in-memory arrays, seeded, reshuffled every epoch.
 
-    Shuffles row indices and gathers whole batches (as Keras' own array adapter does), but
-    with an op-level seed, so ``random_state`` fixes the order without TensorFlow's global
-    seed. Other backends get the arrays and Keras' own (unseeded) shuffling. A memory-mapped
-    ``X`` is not turned into a tensor (that would read the whole file into memory): each batch's
+    The same feed on every backend (a tf.data pipeline under TensorFlow, NumPy batches under
+    JAX and PyTorch), so ``random_state`` fixes the order everywhere. A memory-mapped ``X``
+    is never turned into one tensor (that would read the whole file into memory): each batch's
     rows are read from it, in the same order, so the training is the same as from RAM.
     """
-    arrays = (X, targets) if weights is None else (X, targets, weights)
-    if keras.backend.backend() != "tensorflow":  # pragma: no cover - TensorFlow in CI
-        return arrays
-    import tensorflow as tf
-
-    from_file = is_file_backed(X)
-    # convert_to_tensor may share an aligned float32 buffer instead of copying it
-    tensors = tuple(tf.convert_to_tensor(array) for array in arrays[from_file:])
-
-    def read_rows(rows: np.ndarray) -> np.ndarray:
-        return np.asarray(X[rows])
-
-    # Plain TensorFlow ops: AutoGraph has nothing to convert (and would log when it cannot
-    # read the source, e.g. from a zip-imported package).
-    @tf.autograph.experimental.do_not_convert
-    def gather_batch(rows):
-        gathered = tuple(tf.gather(tensor, rows) for tensor in tensors)
-        if not from_file:
-            return gathered
-        x = tf.numpy_function(read_rows, [rows], Tout=tf.as_dtype(X.dtype), stateful=False)
-        x.set_shape((None, *X.shape[1:]))
-        return (x, *gathered)
-
-    return (
-        tf.data.Dataset.range(len(X))
-        .shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
-        .batch(batch_size)
-        .map(gather_batch)
-        .prefetch(tf.data.AUTOTUNE)
-    )
-
-
-def epoch_by_epoch(feed):
-    """A ``tf.data.Dataset`` serving a ``keras.utils.PyDataset``'s epochs one per pass, in order.
-
-    Used under a ``tf.distribute`` strategy: Keras 3.15 then reads a ``PyDataset`` one epoch
-    ahead (measured: 3 epochs advanced a ``BalancedDataset`` to ``epoch_ == 4``), which shifts
-    the per-epoch draws against a one-device run. Keras re-creates a dataset's iterator every
-    epoch, so this generator serves exactly the batches of the feed's current epoch, then calls
-    ``on_epoch_end`` - the same sequence of draws as on one device.
-    """
-    import tensorflow as tf
-
-    first = feed[0]
-    signature = tuple(
-        tf.TensorSpec((None, *np.shape(part)[1:]), tf.as_dtype(np.asarray(part).dtype))
-        for part in first
-    )
-
-    def one_epoch():
-        feed.on_epoch_begin()
-        for index in range(len(feed)):
-            yield feed[index]
-        feed.on_epoch_end()
-
-    return tf.data.Dataset.from_generator(one_epoch, output_signature=signature)
+    return ArrayFeed(X, targets, weights, batch_size=batch_size, seed=seed)

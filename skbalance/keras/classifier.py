@@ -57,7 +57,6 @@ from skbalance.keras._training import (
     LOSSES,
     array_feed,
     check_loss_instance,
-    epoch_by_epoch,
     make_loss,
     no_retracing_warning,
     resample_once,
@@ -79,7 +78,9 @@ _PREDICT_CHUNK = 8192
 class _TrainingSource(NamedTuple):
     """What ``model.fit`` trains on, and the facts about it the loss needs."""
 
-    data: object  # a tf.data.Dataset, a keras.utils.PyDataset or an (x, y, w) tuple of arrays
+    # A Keras data adapter serving seeded epochs on every backend: an ArrayFeed or a
+    # BalancedDataset (see skbalance.keras._serving).
+    data: object
     class_counts: np.ndarray  # rows per class (class-index order) the network is trained on
     n_rows: int
     class_weight: dict  # label -> weight, computed on the rows trained on
@@ -538,17 +539,16 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         # Compiled at every fit, a warm start too: the loss, optimizer and learning rate are
         # those of the current parameters, and the loss's class counts this fit's.
         self._compile(network, source, n_outputs)
-        data = source.data
-        if self.distribution_strategy is not None and isinstance(data, keras.utils.PyDataset):
-            data = epoch_by_epoch(data)  # Keras would read the feed an epoch ahead
         with no_retracing_warning():
+            # The source is its own Keras data adapter: it shuffles every epoch, seeded from
+            # random_state, on every backend (fit's shuffle argument does not reach it), and
+            # serves epochs in order even when Keras reads one ahead (tf.distribute).
             history = network.fit(
-                data,
+                source.data,
                 epochs=self.epochs,
                 verbose=self.verbose,
                 callbacks=self._make_callbacks(has_validation=validation_data is not None),
                 validation_data=validation_data,
-                shuffle=False,  # the training source shuffles, seeded from random_state
             )
         history = {
             name: [float(value) for value in values] for name, values in history.history.items()

@@ -29,6 +29,7 @@ from skbalance._rows import (
     sample_indices,
 )
 from skbalance.keras._epoch_plan import BATCH_SAMPLING, draw_epoch
+from skbalance.keras._serving import _LOCK, EpochBatches, EpochServer, read_rows
 from skbalance.weights import compute_class_weight
 
 __all__ = ["BalancedDataset"]
@@ -96,12 +97,12 @@ def _as_feature_array(X):
     return np.asarray(X)
 
 
-class BalancedDataset(keras.utils.PyDataset):
+class BalancedDataset(keras.utils.PyDataset, EpochServer):
     """A Keras training feed that redraws the class balance at every epoch, by row index.
 
-    Pass it to ``model.fit`` like any ``keras.utils.PyDataset``. Each epoch is drawn in two
-    stages, from a random state derived from ``random_state`` and the epoch number (so epochs
-    differ and runs repeat):
+    Pass it to ``model.fit`` like any ``keras.utils.PyDataset``, on any Keras backend. Each
+    epoch is drawn in two stages, from a random state derived from ``random_state`` and the
+    epoch number (so epochs differ and runs repeat, whatever global seeds are set):
 
     1. **Resampling** (``sampler``, optional). A row-selecting sampler (one that sets
        ``sample_indices_``, e.g. imbalanced-learn's or skbalance's ``RandomUnderSampler``) is
@@ -127,6 +128,14 @@ class BalancedDataset(keras.utils.PyDataset):
     ``m`` is the size of the first drawn epoch's pool (``n_samples`` without a sampler) and
     stays fixed, so ``len()`` (``ceil(m / batch_size)``) never changes during training. The
     last batch may be short: no row is dropped.
+
+    ``model.fit(feed)`` is as fast as ``model.fit(X, y)``: the feed is also a Keras data adapter,
+    which Keras uses as it is, so each epoch's plan (row indices, labels, weights) is built once
+    in NumPy and its batches are cut and gathered in the backend's own data path (a ``tf.data``
+    pipeline under TensorFlow, groups of batches gathered at once under JAX and PyTorch) instead
+    of one ``__getitem__`` call per batch. The batch order is the feed's own (``shuffle``):
+    ``fit``'s ``shuffle`` argument does not apply, nor does ``fit``'s ``class_weight`` (pass
+    ``class_weight`` to the feed). ``feed[i]`` serves the same batches, for inspection.
 
     Parameters
     ----------
@@ -165,7 +174,9 @@ class BalancedDataset(keras.utils.PyDataset):
     random_state : None, int or numpy.random.RandomState, default=None
         Seeds every epoch's draw (``None``: a seed is drawn once from NumPy's global state).
     **pydataset_kwargs
-        ``workers``, ``use_multiprocessing``, ``max_queue_size``, passed to ``PyDataset``.
+        ``workers``, ``use_multiprocessing``, ``max_queue_size``, passed to ``PyDataset``
+        (accepted for compatibility: ``model.fit`` uses the feed's own data path, which needs
+        no worker threads).
 
     Attributes
     ----------
@@ -257,7 +268,7 @@ class BalancedDataset(keras.utils.PyDataset):
         super().__init__(**pydataset_kwargs)
         self.sampler = sampler
         self.batch_sampling = batch_sampling
-        self.batch_size = batch_size
+        self._batch_size = int(batch_size)
         self.sample_weight = sample_weight
         self.class_weight = class_weight
         self.class_weight_from_epoch = class_weight_from_epoch
@@ -266,7 +277,6 @@ class BalancedDataset(keras.utils.PyDataset):
         self.random_state = random_state
         self._pydataset_kwargs = dict(pydataset_kwargs)
         self._X = features
-        self._sparse = sp.issparse(features)
         self._labels = labels
         # Index arrays in int32 where rows fit: an epoch of 2 M rows then costs 8 MB, not 16.
         self._index_dtype = index_dtype
@@ -275,9 +285,15 @@ class BalancedDataset(keras.utils.PyDataset):
         self._class_weights = class_weights
         self._seed = seed
         self._in_epoch = False
+        self._ahead = None  # (epoch, state) drawn ahead by Keras' prefetching, see _serving
         self.classes_ = classes
         self.rows_per_epoch_: int | None = None
         self.set_epoch(0)
+
+    @property
+    def batch_size(self) -> int:
+        """Rows per batch (the last batch of an epoch may be shorter)."""
+        return self._batch_size
 
     # -- validation -----------------------------------------------------------------------
     @staticmethod
@@ -338,6 +354,21 @@ class BalancedDataset(keras.utils.PyDataset):
         """
         if isinstance(epoch, bool) or not isinstance(epoch, Integral) or epoch < 0:
             raise ValueError(f"epoch must be an integer >= 0; got {epoch!r}.")
+        self._install_epoch(int(epoch))
+        self._restart_passes(self.epoch_)
+
+    def _install_epoch(self, epoch: int) -> None:
+        """Make ``epoch``'s draw the current one (taken over if Keras already drew it ahead)."""
+        with _LOCK:
+            ahead, self._ahead = self._ahead, None
+            state = ahead[1] if ahead is not None and ahead[0] == epoch else self._draw(epoch)
+            # One assignment swaps the whole epoch: a reader never mixes two epochs.
+            self._state = state
+            self.epoch_ = epoch
+
+    def _draw(self, epoch: int) -> tuple:
+        """``(rows, row_codes, synthetic, synthetic_weight, weighted)`` of ``epoch``: its draw
+        depends on the seed and ``epoch`` only."""
         rng = np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(int(epoch),)))
         pool_rows, pool_codes, synthetic, synthetic_codes, synthetic_weight = self._resample(rng)
         if pool_rows.size == 0:
@@ -357,10 +388,8 @@ class BalancedDataset(keras.utils.PyDataset):
         if synthetic is not None:
             row_codes = np.concatenate([self._codes, synthetic_codes])
         weighted = self._class_weights is not None and epoch >= self.class_weight_from_epoch
-        # Labels and weights are looked up per batch from the rows, so an epoch costs one index
-        # array. One assignment swaps the whole epoch: a worker thread never mixes two epochs.
-        self._state = (plan.rows, row_codes, synthetic, synthetic_weight, weighted)
-        self.epoch_ = int(epoch)
+        # Labels and weights are looked up from the rows, so an epoch's draw is one index array.
+        return plan.rows, row_codes, synthetic, synthetic_weight, weighted
 
     def _resample(self, rng: np.random.Generator):
         """Return ``(pool_rows, pool_codes, synthetic_X, synthetic_codes, synthetic_weight)``
@@ -413,6 +442,8 @@ class BalancedDataset(keras.utils.PyDataset):
         synthetic = X_res[first_new:]
         synthetic = synthetic.toarray() if sp.issparse(synthetic) else np.array(synthetic)
         synthetic = synthetic.reshape(-1, *self._X.shape[1:])  # N-D rows were flattened above
+        # Batches keep X's dtype whether or not they hold synthetic rows.
+        synthetic = synthetic.astype(self._X.dtype, copy=False)
         synthetic_weight = None if weight_res is None else weight_res[first_new:].copy()
         new_codes = np.searchsorted(self.classes_, y_res[first_new:]).astype(np.int32)
         if np.any(new_codes >= self.classes_.size) or np.any(
@@ -454,35 +485,61 @@ class BalancedDataset(keras.utils.PyDataset):
         if not 0 <= index < len(self):
             raise IndexError(f"batch index {index} out of range for {len(self)} batches.")
         rows = epoch_rows[index * self.batch_size : (index + 1) * self.batch_size]
-        # rows are ascending within the batch (see draw_epoch), so synthetic ones come last
-        n_samples = self._codes.size
-        if synthetic is None or rows[-1] < n_samples:
-            x = self._take(rows)
-        else:
-            first_new = int(np.searchsorted(rows, n_samples))
-            parts = [self._take(rows[:first_new]), synthetic[rows[first_new:] - n_samples]]
-            x = np.concatenate(parts) if first_new else parts[1]
+        x = read_rows(self._X, rows, synthetic)
         y = row_codes[rows]
-        if self._row_weight is None and self._class_weights is None:
+        if not self._has_weights():
             return x, y
         return x, y, self._batch_weights(rows, y, synthetic_weight, weighted)
-
-    def _take(self, rows: np.ndarray) -> np.ndarray:
-        x = self._X[rows]
-        return x.toarray() if self._sparse else np.asarray(x)
 
     def on_epoch_begin(self) -> None:
         self._in_epoch = True
 
     def on_epoch_end(self) -> None:
-        # Keras also calls on_epoch_end once before the first epoch of every fit; only the end
-        # of an epoch that began advances the draw, so epoch_ counts epochs actually trained.
-        if self._in_epoch:
-            self._in_epoch = False
-            # Keras has stopped fetching batches: free this epoch's arrays before drawing the
-            # next, so the two never coexist (a sampler's own temporaries come on top).
-            self._state = None
-            self.set_epoch(self.epoch_ + 1)
+        # Keras also calls on_epoch_end when a fit starts (see EpochServer._epoch_ended); only
+        # the end of an epoch trained advances the draw, so epoch_ counts epochs trained.
+        if self._epoch_ended():
+            with _LOCK:
+                # Keras has stopped fetching this epoch's batches: free its arrays before the
+                # next draw, so the two never coexist (unless Keras drew the next one ahead).
+                self._state = None
+                self._install_epoch(self.epoch_ + 1)
+
+    def _current_epoch(self) -> int:
+        return self.epoch_
+
+    # -- the data adapter Keras uses (see skbalance.keras._serving) ----------------------------
+    def _epoch_batches(self, epoch: int) -> EpochBatches:
+        """``epoch``'s plan, position by position: the current draw, or one drawn ahead (kept
+        until ``on_epoch_end`` installs it, so no epoch is drawn twice)."""
+        with _LOCK:
+            if self._state is not None and self.epoch_ == epoch:
+                state = self._state
+            elif self._ahead is not None and self._ahead[0] == epoch:
+                state = self._ahead[1]
+            else:
+                state = self._draw(epoch)
+                self._ahead = (epoch, state)
+        rows, row_codes, synthetic, synthetic_weight, weighted = state
+        codes = row_codes[rows]
+        weights = None
+        if self._has_weights():
+            weights = self._batch_weights(rows, codes, synthetic_weight, weighted)
+        return EpochBatches(rows, codes, weights, synthetic)
+
+    def _features(self):
+        return self._X
+
+    def _rows_per_epoch(self) -> int:
+        return self.rows_per_epoch_
+
+    def _target_spec(self):
+        return np.dtype(np.int32), ()
+
+    def _has_weights(self) -> bool:
+        return self._row_weight is not None or self._class_weights is not None
+
+    def _has_synthetic(self) -> bool:
+        return self._state is not None and self._state[2] is not None
 
     # -- derived feeds -----------------------------------------------------------------------
     @property
