@@ -300,3 +300,20 @@ def test_new_parameters_validated(data):
         KerasBalancedClassifier(clip=1.0).fit(X, Y)
     with pytest.raises(ValueError, match="'gamma_neg' parameter"):
         KerasBalancedClassifier(gamma_neg=-1).fit(X, Y)
+
+
+MULTILABEL_CHECKS = (
+    "check_classifiers_multilabel_representation_invariance",
+    "check_classifiers_multilabel_output_format_predict",
+    "check_classifiers_multilabel_output_format_predict_proba",
+    "check_classifiers_multilabel_output_format_decision_function",
+)
+
+
+@pytest.mark.parametrize("name", MULTILABEL_CHECKS)
+def test_scikit_learn_multilabel_checks(name):
+    """The checks scikit-learn runs on an estimator whose tags say multi_label."""
+    from sklearn.utils import estimator_checks
+
+    estimator = KerasBalancedClassifier(hidden_units=(8,), epochs=2, random_state=0)
+    getattr(estimator_checks, name)(type(estimator).__name__, estimator)

@@ -309,6 +309,19 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     ['buy', "don't buy"]
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
+
+    A multi-label indicator ``y`` trains one sigmoid output per label:
+
+    >>> Y = np.column_stack([X[:, 0] > 1.0, X[:, 1] > 0.0, X[:, 2] > 1.5]).astype(int)
+    >>> multi = KerasBalancedClassifier(
+    ...     loss="asymmetric", class_weight="balanced", epochs=3, random_state=0
+    ... ).fit(X, Y)
+    >>> multi.classes_.tolist()
+    [0, 1, 2]
+    >>> multi.predict(X[:2]).shape, multi.predict_proba(X[:2]).shape
+    ((2, 3), (2, 3))
+    >>> sorted(np.unique(multi.predict(X)).tolist())
+    [0, 1]
     """
 
     _parameter_constraints: dict = {
