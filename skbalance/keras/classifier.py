@@ -119,7 +119,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         and one logit per class; N-D inputs are flattened first. A callable is called as
         ``model(input_shape, n_classes)`` at every fit and must return a new ``keras.Model``
         each time (one it returned before is refused, as refitting it would continue its
-        training) that outputs logits: one unit per class, or one unit for a binary problem.
+        training) that outputs logits: one unit per class, or one unit for a binary problem
+        (one unit per label for an indicator ``y``, called with ``n_classes = n_labels``).
         A ``keras.Model`` instance is cloned with fresh weights at every fit; your object is
         never trained.
         A final softmax/sigmoid (as a layer's ``activation`` or a ``Softmax``/``Activation``
@@ -172,7 +173,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     sampler : object with ``fit_resample(X, y)`` or None, default=None
         A resampler (skbalance's or imbalanced-learn's), cloned and applied to the training
         rows after the validation split: every epoch or once, see ``resample``. N-D inputs
-        are reshaped to 2-D for it.
+        are reshaped to 2-D for it. An indicator ``y`` needs a multi-label sampler
+        (``MultilabelRandomOverSampler``, ``MultilabelRandomUnderSampler``, ``MLSMOTE``) and
+        ``resample="once"``.
     resample : {"epoch", "once"}, default="epoch"
         With a ``sampler``: ``"epoch"`` redraws the resample every epoch, by row index,
         through a :class:`~skbalance.keras.BalancedDataset` (no resampled copy of ``X``);
