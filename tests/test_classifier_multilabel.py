@@ -26,8 +26,13 @@ from skbalance.keras import (
     MultilabelFocalLoss,
     MultilabelLogitAdjustedLoss,
 )
-from skbalance.keras._multilabel import holdout_rows
-from skbalance.sampling import SMOTE, MultilabelRandomOverSampler
+from skbalance.keras._multilabel import LabelEpochFeed, holdout_rows
+from skbalance.sampling import (
+    MLSMOTE,
+    SMOTE,
+    MultilabelRandomOverSampler,
+    MultilabelRandomUnderSampler,
+)
 from skbalance.weights import compute_label_weight
 
 pytestmark = pytest.mark.keras
@@ -144,7 +149,7 @@ def test_user_model_gets_one_output_per_label(data):
         ({"posthoc_adjustment": 1.0}, "posthoc_adjustment=1.0 cannot"),
         ({"class_weight": "balanced", "class_weight_from_epoch": 1}, "class_weight_from_epoch"),
         ({"sampler": SMOTE()}, "sampler=SMOTE cannot .* do not declare two_d_labels"),
-        ({"sampler": MultilabelRandomOverSampler()}, "resample='epoch' with sampler="),
+        ({"sampler": MLSMOTE()}, "resample='epoch' with sampler=MLSMOTE cannot"),
         (
             {"loss": keras.losses.BinaryCrossentropy(from_logits=True), "class_weight": "balanced"},
             "class_weight with a keras.losses.Loss instance",
@@ -231,6 +236,30 @@ def test_multilabel_sampler_once(data):
     )
     np.testing.assert_array_equal(sample_weight, kept)
     assert not hasattr(sampler, "sample_indices_")  # the user's sampler was never fitted
+
+
+def test_multilabel_sampler_every_epoch(data):
+    X, Y = data
+    weights = np.linspace(0.5, 1.5, len(X)).astype(np.float32)
+    sampler = MultilabelRandomUnderSampler(percentage=20, random_state=5)
+    feed = LabelEpochFeed(X, Y.astype(np.float32), weights, sampler=sampler, batch_size=32, seed=3)
+    epochs = [feed.epoch_rows(e) for e in range(3)]
+    # epoch 0 is the sampler's draw with its per-epoch seed, every row of it once
+    seeds = np.random.SeedSequence(3, spawn_key=(0, 1))
+    own = clone(sampler).set_params(random_state=int(seeds.generate_state(1)[0] >> 1))
+    np.testing.assert_array_equal(np.sort(epochs[0]), np.sort(own.fit_resample_indices(X, Y)))
+    assert len(epochs[0]) == len(X) - 48 and feed.num_batches == -(-(len(X) - 48) // 32)
+    assert all(len(rows) == len(epochs[0]) for rows in epochs)  # the same m every epoch
+    assert not np.array_equal(np.sort(epochs[0]), np.sort(epochs[1]))  # redrawn
+    np.testing.assert_array_equal(epochs[2], feed.epoch_rows(2))  # reproducible
+    batches = feed._epoch_batches(1)
+    np.testing.assert_array_equal(batches.targets, Y[epochs[1]])
+    np.testing.assert_array_equal(batches.weights, weights[epochs[1]])
+
+    clf = KerasBalancedClassifier(sampler=MultilabelRandomOverSampler(), **FAST).fit(X, Y)
+    again = KerasBalancedClassifier(sampler=MultilabelRandomOverSampler(), **FAST).fit(X, Y)
+    np.testing.assert_array_equal(clf.predict_proba(X), again.predict_proba(X))
+    assert clf.class_prior_[3] > Y[:, 3].mean()  # the first draw over-samples the rare label
 
 
 def test_validation_split_early_stopping_and_sample_weight(data):

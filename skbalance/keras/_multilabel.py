@@ -17,7 +17,9 @@ import keras
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from skbalance.keras._training import array_feed, check_loss_instance, resample_once
+from skbalance._rows import fresh_sampler
+from skbalance.keras._epoch_plan import sort_within_batches
+from skbalance.keras._training import ArrayFeed, array_feed, check_loss_instance, resample_once
 from skbalance.weights import LabelWeights, compute_label_weight
 
 __all__ = [
@@ -134,12 +136,23 @@ def check_label_options(estimator) -> None:
             "Use a multi-label sampler: MultilabelRandomOverSampler, "
             "MultilabelRandomUnderSampler or MLSMOTE from skbalance.sampling.",
         )
-    if estimator.resample != "once":
+    if estimator.resample == "epoch" and not _draws_rows_by_label(sampler):
         raise _refusal(
-            f"resample={estimator.resample!r} with sampler={type(sampler).__name__}",
-            "the per-epoch feed (BalancedDataset) draws epochs for one label per row. Set "
-            "resample='once' to resample the training rows once per fit.",
+            f"resample='epoch' with sampler={type(sampler).__name__}",
+            "a per-epoch redraw of a multi-label sampler is served by row index, so it needs "
+            "a sampler that selects rows from the labels alone (row_source tag 'labels' and "
+            "fit_resample_indices: MultilabelRandomOverSampler, "
+            "MultilabelRandomUnderSampler). Set resample='once' to resample the training rows "
+            "once per fit.",
         )
+
+
+def _draws_rows_by_label(sampler) -> bool:
+    from skbalance.keras.feed import _row_source  # the feed's one reading of the tag
+
+    return _row_source(sampler) == "labels" and callable(
+        getattr(sampler, "fit_resample_indices", None)
+    )
 
 
 def check_single_label_options(estimator) -> None:
@@ -211,8 +224,19 @@ def label_training_source(
     estimator, X, Y: np.ndarray, sample_weight, target: LabelTarget, *, shuffle_seed: int,
     sampler_seed: int,
 ) -> LabelSource:  # fmt: skip
-    """The training feed of an indicator ``Y``: resampled once (a multi-label sampler), label
-    weights computed on the rows trained on, ``sample_weight`` kept per row."""
+    """The training feed of an indicator ``Y``: resampled once or every epoch (a multi-label
+    sampler), label weights computed on the rows trained on (the first epoch's draw),
+    ``sample_weight`` kept per row."""
+    if estimator.sampler is not None and estimator.resample == "epoch":
+        feed = LabelEpochFeed(
+            X, Y.astype(np.float32), sample_weight, sampler=estimator.sampler,
+            batch_size=estimator.batch_size, seed=sampler_seed,
+        )  # fmt: skip
+        first = Y[feed.epoch_rows(0)]
+        label_weight = check_training_labels(
+            estimator, target._replace(matrix=first), slice(None), where="the first epoch's draw"
+        )
+        return LabelSource(feed, first.sum(axis=0), len(first), label_weight)
     if estimator.sampler is not None:
         X, Y, sample_weight = resample_once(
             estimator.sampler, X, Y, sample_weight, seed=sampler_seed
@@ -266,3 +290,50 @@ def make_label_loss(estimator, source: LabelSource) -> keras.losses.Loss:
     if loss == "logit_adjusted":
         return losses.MultilabelLogitAdjustedLoss(rates, tau=estimator.tau, **weights)
     return losses.DistributionBalancedLoss(rates, **weights)
+
+
+class LabelEpochFeed(ArrayFeed):
+    """An array feed that redraws a row-selecting multi-label sampler every epoch, by index.
+
+    Epoch ``e`` refits a fresh copy of the sampler, seeded from ``seed`` and ``e``, on the
+    labels alone (``fit_resample_indices``: ``X`` is never read or copied) and serves its rows,
+    shuffled (weights and targets follow the rows, as in the array feed). Keras needs the same
+    number of batches every epoch, so every epoch serves ``m``
+    rows, ``m`` being the size of the first draw: a larger draw is cut to ``m`` rows at random,
+    a smaller one topped up with rows drawn from it at random.
+    """
+
+    def __init__(self, X, targets: np.ndarray, weights, *, sampler, batch_size: int, seed: int):
+        super().__init__(X, targets, weights, batch_size=batch_size, seed=seed)
+        self._sampler = sampler
+        self._first = self._draw(0)
+        self._m = len(self._first)
+
+    def _rows_per_epoch(self) -> int:
+        return self._m
+
+    @property
+    def num_batches(self) -> int:
+        return -(-self._m // self._batch_size)
+
+    def _draw(self, epoch: int) -> np.ndarray:
+        if epoch == 0 and hasattr(self, "_first"):
+            return self._first
+        seeds = np.random.SeedSequence(self._seed, spawn_key=(int(epoch), 1))
+        sampler = fresh_sampler(
+            self._sampler, int(seeds.generate_state(1)[0] >> 1), keep_given_seed=False
+        )
+        # The row numbers stand in for X: a labels-only sampler never reads X's values.
+        stand_in = np.arange(len(self._targets)).reshape(-1, 1)
+        return np.asarray(sampler.fit_resample_indices(stand_in, self._targets), dtype=np.intp)
+
+    def epoch_rows(self, epoch: int) -> np.ndarray:
+        """The rows of ``epoch`` (counted from 0) in serving order (rows repeat when drawn so)."""
+        pool = self._draw(epoch)
+        rng = np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(int(epoch),)))
+        if len(pool) != self._m:
+            extra = max(self._m - len(pool), 0)
+            keep = rng.permutation(len(pool))[: self._m]
+            pool = np.concatenate([pool[keep], pool[rng.integers(len(pool), size=extra)]])
+        rows = pool[rng.permutation(len(pool))].astype(self._index_dtype, copy=False)
+        return sort_within_batches(rows, self._batch_size)
