@@ -256,8 +256,21 @@ def test_multilabel_sampler_every_epoch(data):
     np.testing.assert_array_equal(batches.targets, Y[epochs[1]])
     np.testing.assert_array_equal(batches.weights, weights[epochs[1]])
 
-    clf = KerasBalancedClassifier(sampler=MultilabelRandomOverSampler(), **FAST).fit(X, Y)
-    again = KerasBalancedClassifier(sampler=MultilabelRandomOverSampler(), **FAST).fit(X, Y)
+
+def test_fit_redraws_the_sampler_every_epoch(data, monkeypatch):
+    X, Y = data
+    served = []
+    original = LabelEpochFeed.epoch_rows
+
+    def recording(self, epoch):
+        served.append(int(epoch))
+        return original(self, epoch)
+
+    monkeypatch.setattr(LabelEpochFeed, "epoch_rows", recording)
+    params = {**FAST, "epochs": 3}
+    clf = KerasBalancedClassifier(sampler=MultilabelRandomOverSampler(), **params).fit(X, Y)
+    assert {0, 1, 2} <= set(served)
+    again = KerasBalancedClassifier(sampler=MultilabelRandomOverSampler(), **params).fit(X, Y)
     np.testing.assert_array_equal(clf.predict_proba(X), again.predict_proba(X))
     assert clf.class_prior_[3] > Y[:, 3].mean()  # the first draw over-samples the rare label
 
