@@ -359,3 +359,13 @@ def test_scikit_learn_multilabel_checks(name):
 
     estimator = KerasBalancedClassifier(hidden_units=(8,), epochs=2, random_state=0)
     getattr(estimator_checks, name)(type(estimator).__name__, estimator)
+
+
+def test_keras_loss_instance_gets_the_indicator_matrix(data):
+    X, Y = data
+    given = keras.losses.BinaryCrossentropy(from_logits=True)
+    clf = KerasBalancedClassifier(loss=given, **FAST).fit(X, Y)
+    assert clf.model_.loss is not given and isinstance(clf.model_.loss, type(given))
+    assert clf.predict(X).shape == Y.shape
+    with pytest.raises(ValueError, match="from_logits=False"):
+        KerasBalancedClassifier(loss=keras.losses.BinaryCrossentropy(), **FAST).fit(X, Y)

@@ -11,6 +11,7 @@ their label weights, and the loss.
 from __future__ import annotations
 
 import copy
+import warnings
 from typing import NamedTuple
 
 import keras
@@ -196,7 +197,12 @@ def holdout_rows(matrix: np.ndarray, fraction: float, seed: int):
 
     n_splits = max(2, round(1.0 / fraction))
     folds = IterativeStratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    train, validation = next(folds.split(np.empty((len(matrix), 0)), matrix))
+    with warnings.catch_warnings():
+        # "fewer positives than n_splits" speaks of folds the user never asked for; a label
+        # left without training positives is an error below (check_training_labels), and
+        # one without validation positives is harmless to val_loss.
+        warnings.filterwarnings("ignore", "The least populated label", UserWarning)
+        train, validation = next(folds.split(np.empty((len(matrix), 0)), matrix))
     return train, validation
 
 
