@@ -27,6 +27,7 @@ from skbalance.keras import (
     MultilabelLogitAdjustedLoss,
 )
 from skbalance.keras._multilabel import LabelEpochFeed, holdout_rows
+from skbalance.model_selection import IterativeStratifiedKFold
 from skbalance.sampling import (
     MLSMOTE,
     SMOTE,
@@ -317,7 +318,12 @@ def test_clone_pickle_and_model_selection(data):
     np.testing.assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
     np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
     scores = cross_val_score(
-        KerasBalancedClassifier(**FAST), X, Y, cv=2, scoring="f1_macro", error_score="raise"
+        KerasBalancedClassifier(**FAST),
+        X,
+        Y,
+        cv=IterativeStratifiedKFold(2, shuffle=True, random_state=0),
+        scoring="f1_macro",
+        error_score="raise",
     )
     assert scores.shape == (2,) and np.all((scores >= 0) & (scores <= 1))
 
