@@ -140,6 +140,18 @@ def test_user_model_gets_one_output_per_label(data):
         KerasBalancedClassifier(one_unit, epochs=1).fit(X, Y[:, :2])
 
 
+class _TaglessSampler:
+    """A multi-label sampler that does not say which rows it returns (no row_source tag)."""
+
+    def fit_resample(self, X, Y):
+        return X, Y
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import Tags, TargetTags
+
+        return Tags(estimator_type=None, target_tags=TargetTags(required=True, two_d_labels=True))
+
+
 @pytest.mark.parametrize(
     "params, match",
     [
@@ -150,7 +162,7 @@ def test_user_model_gets_one_output_per_label(data):
         ({"posthoc_adjustment": 1.0}, "posthoc_adjustment=1.0 cannot"),
         ({"class_weight": "balanced", "class_weight_from_epoch": 1}, "class_weight_from_epoch"),
         ({"sampler": SMOTE()}, "sampler=SMOTE cannot .* do not declare two_d_labels"),
-        ({"sampler": MLSMOTE()}, "resample='epoch' with sampler=MLSMOTE cannot"),
+        ({"sampler": _TaglessSampler()}, "resample='epoch' with sampler=_TaglessSampler"),
         (
             {"loss": keras.losses.BinaryCrossentropy(from_logits=True), "class_weight": "balanced"},
             "class_weight with a keras.losses.Loss instance",
@@ -258,16 +270,39 @@ def test_multilabel_sampler_every_epoch(data):
     np.testing.assert_array_equal(batches.weights, weights[epochs[1]])
 
 
+def test_generating_sampler_every_epoch(data):
+    X, Y = data
+    weights = np.linspace(0.5, 1.5, len(X)).astype(np.float32)
+    targets = Y.astype(np.float32)
+    feed = LabelEpochFeed(X, targets, weights, sampler=MLSMOTE(), batch_size=32, seed=3)
+    seeds = np.random.SeedSequence(3, spawn_key=(1, 1))
+    own = MLSMOTE(random_state=int(seeds.generate_state(1)[0] >> 1))
+    X_res, Y_res, w_res = own.fit_resample(X, targets, sample_weight=weights)
+    batches = feed._epoch_batches(1)
+    n_new = len(X_res) - len(X)
+    assert n_new > 0 and len(batches.rows) == feed._rows_per_epoch()
+    np.testing.assert_array_equal(batches.synthetic, X_res[len(X) :])  # epoch 1's own draw
+    # every served row carries its own label row and weight: input rows and generated ones
+    pool_targets = np.concatenate([targets, Y_res[len(X) :]])
+    pool_weights = np.concatenate([weights, w_res[len(X) :]])
+    np.testing.assert_array_equal(batches.targets, pool_targets[batches.rows])
+    np.testing.assert_allclose(batches.weights, pool_weights[batches.rows], rtol=1e-6)
+    assert batches.rows.max() >= len(X)  # generated rows are served
+    assert not np.array_equal(feed._epoch_batches(2).synthetic, batches.synthetic)  # redrawn
+    clf = KerasBalancedClassifier(sampler=MLSMOTE(), **FAST).fit(X, Y, sample_weight=weights)
+    assert clf.predict(X).shape == Y.shape and clf.class_prior_[3] > Y[:, 3].mean()
+
+
 def test_fit_redraws_the_sampler_every_epoch(data, monkeypatch):
     X, Y = data
     served = []
-    original = LabelEpochFeed.epoch_rows
+    original = LabelEpochFeed._epoch_batches
 
     def recording(self, epoch):
         served.append(int(epoch))
         return original(self, epoch)
 
-    monkeypatch.setattr(LabelEpochFeed, "epoch_rows", recording)
+    monkeypatch.setattr(LabelEpochFeed, "_epoch_batches", recording)
     params = {**FAST, "epochs": 3}
     clf = KerasBalancedClassifier(sampler=MultilabelRandomOverSampler(), **params).fit(X, Y)
     assert {0, 1, 2} <= set(served)

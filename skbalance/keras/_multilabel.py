@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
 from skbalance._rows import fresh_sampler
-from skbalance.keras._epoch_plan import sort_within_batches
+from skbalance.keras._serving import EpochBatches
 from skbalance.keras._training import ArrayFeed, array_feed, check_loss_instance, resample_once
 from skbalance.weights import LabelWeights, compute_label_weight
 
@@ -137,23 +137,25 @@ def check_label_options(estimator) -> None:
             "Use a multi-label sampler: MultilabelRandomOverSampler, "
             "MultilabelRandomUnderSampler or MLSMOTE from skbalance.sampling.",
         )
-    if estimator.resample == "epoch" and not _draws_rows_by_label(sampler):
+    if estimator.resample == "epoch" and _epoch_draw(sampler) is None:
         raise _refusal(
             f"resample='epoch' with sampler={type(sampler).__name__}",
-            "a per-epoch redraw of a multi-label sampler is served by row index, so it needs "
-            "a sampler that selects rows from the labels alone (row_source tag 'labels' and "
-            "fit_resample_indices: MultilabelRandomOverSampler, "
-            "MultilabelRandomUnderSampler). Set resample='once' to resample the training rows "
-            "once per fit.",
+            "a per-epoch redraw needs a sampler whose row_source tag says what it returns: "
+            "rows selected from the labels ('labels', with fit_resample_indices: "
+            "MultilabelRandomOverSampler, MultilabelRandomUnderSampler) or the input rows "
+            "followed by generated ones ('generated': MLSMOTE). Set resample='once' to "
+            "resample the training rows once per fit.",
         )
 
 
-def _draws_rows_by_label(sampler) -> bool:
+def _epoch_draw(sampler) -> str | None:
+    """How a sampler is redrawn every epoch: ``"indices"``, ``"generated"`` or None (not)."""
     from skbalance.keras.feed import _row_source  # the feed's one reading of the tag
 
-    return _row_source(sampler) == "labels" and callable(
-        getattr(sampler, "fit_resample_indices", None)
-    )
+    source = _row_source(sampler)
+    if source == "labels" and callable(getattr(sampler, "fit_resample_indices", None)):
+        return "indices"
+    return "generated" if source == "generated" else None
 
 
 def check_single_label_options(estimator) -> None:
@@ -238,7 +240,7 @@ def label_training_source(
             X, Y.astype(np.float32), sample_weight, sampler=estimator.sampler,
             batch_size=estimator.batch_size, seed=sampler_seed,
         )  # fmt: skip
-        first = Y[feed.epoch_rows(0)]
+        first = feed.epoch_targets(0).astype(bool)
         label_weight = check_training_labels(
             estimator, target._replace(matrix=first), slice(None), where="the first epoch's draw"
         )
@@ -298,22 +300,35 @@ def make_label_loss(estimator, source: LabelSource) -> keras.losses.Loss:
     return losses.DistributionBalancedLoss(rates, **weights)
 
 
-class LabelEpochFeed(ArrayFeed):
-    """An array feed that redraws a row-selecting multi-label sampler every epoch, by index.
+class _Pool(NamedTuple):
+    """One epoch's draw: rows (``>= n_samples``: generated), their targets and weights."""
 
-    Epoch ``e`` refits a fresh copy of the sampler, seeded from ``seed`` and ``e``, on the
-    labels alone (``fit_resample_indices``: ``X`` is never read or copied) and serves its rows,
-    shuffled (weights and targets follow the rows, as in the array feed). Keras needs the same
-    number of batches every epoch, so every epoch serves ``m``
-    rows, ``m`` being the size of the first draw: a larger draw is cut to ``m`` rows at random,
-    a smaller one topped up with rows drawn from it at random.
+    rows: np.ndarray
+    targets: np.ndarray
+    weights: np.ndarray | None
+    synthetic: np.ndarray | None  # the generated rows of X, or None
+
+
+class LabelEpochFeed(ArrayFeed):
+    """An array feed that redraws a multi-label sampler every epoch.
+
+    Epoch ``e`` refits a fresh copy of the sampler, seeded from ``seed`` and ``e``. A sampler
+    that selects rows from the labels (ML-ROS, ML-RUS) is asked for row indices only
+    (``fit_resample_indices`` on a stand-in of ``X``: X is never read or copied); a generating
+    one (MLSMOTE, ``row_source`` "generated": the input rows, then the new ones) is refitted
+    on ``X`` and only its generated rows, their label rows and weights are kept. The epoch's
+    rows are served shuffled (weights and targets follow them, as in the array feed). Keras
+    needs the same number of batches every epoch, so every epoch serves ``m`` rows, ``m``
+    being the size of the first draw: a larger draw is cut to ``m`` rows at random, a smaller
+    one topped up with rows drawn from it at random.
     """
 
     def __init__(self, X, targets: np.ndarray, weights, *, sampler, batch_size: int, seed: int):
         super().__init__(X, targets, weights, batch_size=batch_size, seed=seed)
         self._sampler = sampler
+        self._how = _epoch_draw(sampler)
         self._first = self._draw(0)
-        self._m = len(self._first)
+        self._m = len(self._first.rows)
 
     def _rows_per_epoch(self) -> int:
         return self._m
@@ -322,24 +337,65 @@ class LabelEpochFeed(ArrayFeed):
     def num_batches(self) -> int:
         return -(-self._m // self._batch_size)
 
-    def _draw(self, epoch: int) -> np.ndarray:
+    def _has_synthetic(self) -> bool:
+        return self._how == "generated"
+
+    def _draw(self, epoch: int) -> _Pool:
         if epoch == 0 and hasattr(self, "_first"):
             return self._first
         seeds = np.random.SeedSequence(self._seed, spawn_key=(int(epoch), 1))
         sampler = fresh_sampler(
             self._sampler, int(seeds.generate_state(1)[0] >> 1), keep_given_seed=False
         )
-        # The row numbers stand in for X: a labels-only sampler never reads X's values.
-        stand_in = np.arange(len(self._targets)).reshape(-1, 1)
-        return np.asarray(sampler.fit_resample_indices(stand_in, self._targets), dtype=np.intp)
+        n_samples = len(self._targets)
+        if self._how == "indices":
+            # The row numbers stand in for X: a labels-only sampler never reads X's values.
+            stand_in = np.arange(n_samples).reshape(-1, 1)
+            rows = np.asarray(sampler.fit_resample_indices(stand_in, self._targets), np.intp)
+            weights = None if self._weights is None else self._weights[rows]
+            return _Pool(rows, self._targets[rows], weights, None)
+        X = self._X
+        extra = {} if self._weights is None else {"sample_weight": self._weights}
+        X_res, Y_res, *weight_res = sampler.fit_resample(
+            X.reshape(n_samples, -1), self._targets, **extra
+        )
+        synthetic = np.asarray(X_res[n_samples:], dtype=X.dtype).reshape(-1, *X.shape[1:])
+        new_targets = np.asarray(Y_res[n_samples:], dtype=self._targets.dtype)
+        weights = None
+        if self._weights is not None:
+            new_weights = np.asarray(weight_res[0][n_samples:], dtype=np.float32)
+            weights = np.concatenate([self._weights, new_weights])
+        rows = np.arange(n_samples + len(synthetic), dtype=np.intp)
+        return _Pool(rows, np.concatenate([self._targets, new_targets]), weights, synthetic)
+
+    def _positions(self, epoch: int, pool: _Pool) -> np.ndarray:
+        """Which of the pool's entries are served, in serving order."""
+        rng = np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(int(epoch),)))
+        n_pool = len(pool.rows)
+        positions = np.arange(n_pool)
+        if n_pool != self._m:
+            extra = max(self._m - n_pool, 0)
+            keep = rng.permutation(n_pool)[: self._m]
+            positions = np.concatenate([keep, rng.integers(n_pool, size=extra)])
+        positions = positions[rng.permutation(len(positions))]
+        # rows ascending within each batch (in-order reads of a memmap), as in the array feed
+        batch = np.arange(len(positions)) // self._batch_size
+        return positions[np.lexsort((pool.rows[positions], batch))]
 
     def epoch_rows(self, epoch: int) -> np.ndarray:
-        """The rows of ``epoch`` (counted from 0) in serving order (rows repeat when drawn so)."""
+        """The rows of ``epoch`` (counted from 0) in serving order; ``>= n_samples``: generated."""
         pool = self._draw(epoch)
-        rng = np.random.default_rng(np.random.SeedSequence(self._seed, spawn_key=(int(epoch),)))
-        if len(pool) != self._m:
-            extra = max(self._m - len(pool), 0)
-            keep = rng.permutation(len(pool))[: self._m]
-            pool = np.concatenate([pool[keep], pool[rng.integers(len(pool), size=extra)]])
-        rows = pool[rng.permutation(len(pool))].astype(self._index_dtype, copy=False)
-        return sort_within_batches(rows, self._batch_size)
+        rows = pool.rows[self._positions(epoch, pool)]
+        return rows.astype(self._index_dtype, copy=False)
+
+    def epoch_targets(self, epoch: int) -> np.ndarray:
+        """The label rows of ``epoch``'s rows, in serving order."""
+        pool = self._draw(epoch)
+        return pool.targets[self._positions(epoch, pool)]
+
+    def _epoch_batches(self, epoch: int) -> EpochBatches:
+        pool = self._draw(epoch)
+        positions = self._positions(epoch, pool)
+        weights = None if pool.weights is None else pool.weights[positions]
+        rows = pool.rows[positions].astype(self._index_dtype, copy=False)
+        return EpochBatches(rows, pool.targets[positions], weights, pool.synthetic)

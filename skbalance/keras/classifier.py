@@ -174,8 +174,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         A resampler (skbalance's or imbalanced-learn's), cloned and applied to the training
         rows after the validation split: every epoch or once, see ``resample``. N-D inputs
         are reshaped to 2-D for it. An indicator ``y`` needs a multi-label sampler
-        (``MultilabelRandomOverSampler``, ``MultilabelRandomUnderSampler``, ``MLSMOTE``);
-        ``MLSMOTE`` with ``resample="once"`` only (see docs/classifier.md).
+        (``MultilabelRandomOverSampler``, ``MultilabelRandomUnderSampler``, ``MLSMOTE``),
+        redrawn every epoch or applied once alike (see docs/classifier.md).
     resample : {"epoch", "once"}, default="epoch"
         With a ``sampler``: ``"epoch"`` redraws the resample every epoch, by row index,
         through a :class:`~skbalance.keras.BalancedDataset` (no resampled copy of ``X``);
