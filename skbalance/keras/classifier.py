@@ -53,6 +53,18 @@ from skbalance.keras._model import (
     check_network_output,
     load_weights,
 )
+from skbalance.keras._multilabel import (
+    MULTILABEL_ONLY_LOSSES,
+    check_label_options,
+    check_label_output,
+    check_single_label_options,
+    check_training_labels,
+    holdout_rows,
+    is_indicator,
+    label_training_source,
+    make_label_loss,
+    read_indicator,
+)
 from skbalance.keras._training import (
     LOSSES,
     array_feed,
@@ -61,7 +73,7 @@ from skbalance.keras._training import (
     no_retracing_warning,
     resample_once,
 )
-from skbalance.weights import compute_class_weight, compute_sample_weight
+from skbalance.weights import LabelWeights, compute_class_weight, compute_sample_weight
 
 __all__ = ["KerasBalancedClassifier"]
 
@@ -107,7 +119,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         and one logit per class; N-D inputs are flattened first. A callable is called as
         ``model(input_shape, n_classes)`` at every fit and must return a new ``keras.Model``
         each time (one it returned before is refused, as refitting it would continue its
-        training) that outputs logits: one unit per class, or one unit for a binary problem.
+        training) that outputs logits: one unit per class, or one unit for a binary problem
+        (one unit per label for an indicator ``y``, called with ``n_classes = n_labels``).
         A ``keras.Model`` instance is cloned with fresh weights at every fit; your object is
         never trained.
         A final softmax/sigmoid (as a layer's ``activation`` or a ``Softmax``/``Activation``
@@ -124,22 +137,45 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         per class and take their class counts from the training fold (after resampling). A
         Keras loss instance is used as given: it receives integer class indices and logits,
         so it must accept them (e.g. ``SparseCategoricalCrossentropy(from_logits=True)``).
+        With an indicator ``y`` (multi-label) each label is its own sigmoid problem:
+        ``"cross_entropy"`` (per-label binary cross-entropy), ``"focal"``
+        (:class:`~skbalance.keras.MultilabelFocalLoss`), ``"asymmetric"``
+        (:class:`~skbalance.keras.AsymmetricLoss`, with ``gamma_pos``, ``gamma_neg``,
+        ``clip``), ``"logit_adjusted"`` (:class:`~skbalance.keras.MultilabelLogitAdjustedLoss`
+        with ``tau``) and ``"distribution_balanced"``
+        (:class:`~skbalance.keras.DistributionBalancedLoss`); the last two take each label's
+        positive rate from the rows trained on. A loss instance then receives the 0/1 float
+        matrix and logits (e.g. ``BinaryCrossentropy(from_logits=True)``).
     gamma : float, default=2.0
         Focusing parameter of ``loss="focal"``.
     alpha : None, float or sequence of float, default=None
-        Class balancing of ``loss="focal"`` (see :class:`skbalance.keras.FocalLoss`).
+        Class balancing of ``loss="focal"`` (see :class:`skbalance.keras.FocalLoss`; for an
+        indicator ``y``, the positives' weight in [0, 1], one or one per label).
     tau : float, default=1.0
         Strength of ``loss="logit_adjusted"``.
+    gamma_pos : float, default=0.0
+        Focusing parameter of the positives, ``loss="asymmetric"`` only (indicator ``y``).
+    gamma_neg : float, default=4.0
+        Focusing parameter of the negatives, ``loss="asymmetric"`` only.
+    clip : float in [0, 1), default=0.05
+        Probability margin of the negatives, ``loss="asymmetric"`` only (Ridnik et al. 2021;
+        the three defaults are the paper's).
     class_weight : None, {"balanced", "effective_number", "sqrt_inverse"} or dict, default=None
         Per-class weights (see :func:`skbalance.weights.compute_class_weight`), computed on the
         rows the network trains on (after resampling) and keyed by your labels. They multiply
-        ``sample_weight``. Validation rows are never re-weighted.
+        ``sample_weight``. Validation rows are never re-weighted. With an indicator ``y`` they
+        are per-label weights inside the loss, not row weights (see
+        :func:`skbalance.weights.compute_label_weight`): a strategy weighs each label's
+        positives against its negatives; a dict (keyed by column name for a DataFrame ``y``,
+        else by position) or an array of ``n_labels`` numbers gives positive weights.
     beta : float in [0, 1), default=0.999
         Used by ``class_weight="effective_number"``.
     sampler : object with ``fit_resample(X, y)`` or None, default=None
         A resampler (skbalance's or imbalanced-learn's), cloned and applied to the training
         rows after the validation split: every epoch or once, see ``resample``. N-D inputs
-        are reshaped to 2-D for it.
+        are reshaped to 2-D for it. An indicator ``y`` needs a multi-label sampler
+        (``MultilabelRandomOverSampler``, ``MultilabelRandomUnderSampler``, ``MLSMOTE``),
+        redrawn every epoch or applied once alike (see docs/classifier.md).
     resample : {"epoch", "once"}, default="epoch"
         With a ``sampler``: ``"epoch"`` redraws the resample every epoch, by row index,
         through a :class:`~skbalance.keras.BalancedDataset` (no resampled copy of ``X``);
@@ -177,7 +213,10 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         batch-level hooks run once per execution; set 1 if yours need every batch.
     validation_fraction : float in [0, 1), default=0.0
         Share of the rows held out, stratified, *before* resampling and re-weighting, to
-        compute ``val_loss`` (in ``history_``) and to drive ``early_stopping``.
+        compute ``val_loss`` (in ``history_``) and to drive ``early_stopping``. An indicator
+        ``y`` is held out by iterative stratification: one of ``k = round(1 /
+        validation_fraction)`` folds (at least 2) of
+        :class:`~skbalance.model_selection.IterativeStratifiedKFold`, so the share is ``1 / k``.
     early_stopping : bool, default=False
         Stop when the monitored loss (``val_loss`` with a validation split, else the training
         ``loss``) has not improved for ``patience`` epochs, and restore the best weights.
@@ -218,8 +257,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        The labels seen in ``fit``, sorted.
+        The labels seen in ``fit``, sorted; ``np.arange(n_labels)`` for an indicator ``y``.
     n_classes_ : int
+        ``len(classes_)`` (the number of labels for an indicator ``y``).
     n_features_in_ : int
         Features (for N-D input, the size of the second axis) seen in ``fit``.
     feature_names_in_ : ndarray of str
@@ -228,13 +268,16 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         The trained network (outputs logits).
     history_ : dict of str -> list of float
         Per-epoch training loss (and ``val_loss``), as plain Python data.
-    class_weight_ : dict
-        Label -> class weight actually used (1.0 for every class without ``class_weight``).
+    class_weight_ : dict or LabelWeights
+        Label -> class weight actually used (1.0 for every class without ``class_weight``);
+        for an indicator ``y``, the per-label ``(positive, negative)`` weights of
+        :func:`skbalance.weights.compute_label_weight`.
     n_iter_ : int
         Epochs run in the last fit (without ``head_retrain_epochs``).
     class_prior_ : ndarray of shape (n_classes,)
         Class distribution the network was trained on (after resampling; with a per-epoch
-        feed, that of the first epoch's draw): the prior of ``posthoc_adjustment``.
+        feed, that of the first epoch's draw): the prior of ``posthoc_adjustment``. For an
+        indicator ``y``, each label's positive rate in those rows.
     posthoc_tau_ : float
         The post-hoc adjustment's tau applied at predict time (0.0 without it).
 
@@ -270,16 +313,32 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     ['buy', "don't buy"]
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)
+
+    A multi-label indicator ``y`` trains one sigmoid output per label:
+
+    >>> Y = np.column_stack([X[:, 0] > 1.0, X[:, 1] > 0.0, X[:, 2] > 1.5]).astype(int)
+    >>> multi = KerasBalancedClassifier(
+    ...     loss="asymmetric", class_weight="balanced", epochs=3, random_state=0
+    ... ).fit(X, Y)
+    >>> multi.classes_.tolist()
+    [0, 1, 2]
+    >>> multi.predict(X[:2]).shape, multi.predict_proba(X[:2]).shape
+    ((2, 3), (2, 3))
+    >>> sorted(np.unique(multi.predict(X)).tolist())
+    [0, 1]
     """
 
     _parameter_constraints: dict = {
         "model": [None, callable],
         "hidden_units": ["array-like"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "loss": [StrOptions(set(LOSSES)), keras.losses.Loss],
+        "loss": [StrOptions(set(LOSSES) | set(MULTILABEL_ONLY_LOSSES)), keras.losses.Loss],
         "gamma": [Interval(Real, 0, None, closed="left")],
         "alpha": "no_validation",  # validated by FocalLoss, which knows the class count
         "tau": [Interval(Real, 0, None, closed="left")],
+        "gamma_pos": [Interval(Real, 0, None, closed="left")],
+        "gamma_neg": [Interval(Real, 0, None, closed="left")],
+        "clip": [Interval(Real, 0, 1, closed="left")],
         "class_weight": "no_validation",  # skbalance.weights validates it, as on every path
         "beta": [Interval(Real, 0, 1, closed="left")],
         "sampler": [None, HasMethods(["fit_resample"])],
@@ -309,6 +368,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         gamma=2.0,
         alpha=None,
         tau=1.0,
+        gamma_pos=0.0,
+        gamma_neg=4.0,
+        clip=0.05,
         class_weight=None,
         beta=0.999,
         sampler=None,
@@ -338,6 +400,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         self.gamma = gamma
         self.alpha = alpha
         self.tau = tau
+        self.gamma_pos = gamma_pos
+        self.gamma_neg = gamma_neg
+        self.clip = clip
         self.class_weight = class_weight
         self.beta = beta
         self.sampler = sampler
@@ -364,6 +429,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
+        tags.classifier_tags.multi_label = True  # an indicator y, as MLPClassifier
         return tags
 
     # ------------------------------------------------------------------ fit
@@ -382,8 +448,10 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         X : array-like of shape (n_samples, n_features) or (n_samples, ...)
             Training rows: a 2-D array or DataFrame, or an N-D array (images, sequences).
             float32 input is used without a copy. Sparse matrices are not supported.
-        y : array-like of shape (n_samples,)
-            Labels of any type (ints, strings, objects).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Labels of any type (ints, strings, objects); or a multi-label indicator matrix
+            of 0/1 (ndarray, DataFrame or scipy sparse), every label with positive and
+            negative rows, trained with one sigmoid output per label.
         sample_weight : array-like of shape (n_samples,), default=None
             Per-row weights, multiplied with the class weights; never modified.
 
@@ -393,24 +461,40 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         """
         continuing = self.warm_start and hasattr(self, "model_")
         # 1. Check every input and parameter. Nothing on self changes before step 4.
-        X, labels, n_features, feature_names = self._check_fit_input(X, y, continuing=continuing)
-        check_classification_targets(labels)
-        classes, codes = encode_labels(labels)
+        target = None
+        if is_indicator(y):  # multi-label: one sigmoid output per label (see _multilabel)
+            check_label_options(self)
+            target = read_indicator(y)
+            X, codes, n_features, feature_names = self._check_fit_input(
+                X, target.matrix, continuing=continuing, multi_output=True
+            )
+            classes = np.arange(codes.shape[1])
+        else:
+            check_single_label_options(self)
+            X, labels, n_features, feature_names = self._check_fit_input(
+                X, y, continuing=continuing
+            )
+            check_classification_targets(labels)
+            classes, codes = encode_labels(labels)
         hidden_units = self._check_hidden_units()
         check_longtail_params(self)
-        if len(classes) < 2:
+        if len(classes) < 2 and target is None:
             raise ValueError(
                 f"y has only one class ({classes[0]!r}); a classifier needs samples of at "
                 "least 2 classes."
             )
         architecture = _Architecture(self.model, hidden_units, tuple(X.shape[1:]))
         if continuing:
-            self._check_warm_start(classes, architecture)
+            self._check_warm_start(classes, architecture, multilabel=target is not None)
         if sample_weight is not None:
             # the one rule of every training path
             sample_weight = check_sample_weight(sample_weight, len(X), dtype=np.float32)
         # Fail on a bad class_weight (unknown key, negative weight) before any network is built.
-        row_class_weight = compute_sample_weight(self.class_weight, y=labels, beta=self.beta)
+        if target is None:
+            row_class_weight = compute_sample_weight(self.class_weight, y=labels, beta=self.beta)
+        else:  # per-label weights live in the loss; each label needs positives and negatives
+            check_training_labels(self, target, slice(None), where="y")
+            row_class_weight = np.ones(len(X), dtype=np.float32)
         check_weighted_rows(sample_weight, row_class_weight)
         check_loss_instance(self.loss)
         strategy = self._check_distribution_strategy()
@@ -424,6 +508,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         train_rows, validation_rows = self._split_validation(codes, split_seed, len(classes))
         if validation_rows is not None:
             check_weighted_rows(sample_weight, row_class_weight, training_rows=train_rows)
+            if target is not None:
+                where = f"the training rows left by validation_fraction={self.validation_fraction}"
+                check_training_labels(self, target, train_rows, where=where)
 
         # 3. Build and train a new network, a local object (a warm start copies model_ into it).
         with contextlib.nullcontext() if strategy is None else strategy.scope():
@@ -431,7 +518,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             fitted = self._fit_network(
                 X, codes, sample_weight, train_rows, validation_rows, classes=classes,
                 architecture=architecture, seeds=seeds,
-                previous=self.model_ if continuing else None,
+                previous=self.model_ if continuing else None, target=target,
             )  # fmt: skip
         fitted.update(
             classes_=classes,
@@ -439,6 +526,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             n_features_in_=n_features,
             posthoc_tau_=0.0,
             _architecture=architecture,
+            _multilabel=target is not None,
         )
         if feature_names is not None:
             fitted["feature_names_in_"] = feature_names
@@ -455,7 +543,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         self._set_fitted(fitted)
         return self
 
-    def _check_fit_input(self, X, y, *, continuing: bool):
+    def _check_fit_input(self, X, y, *, continuing: bool, multi_output: bool = False):
         """``(X, labels, n_features, feature_names)`` checked for ``fit``; self is not touched.
 
         scikit-learn's ``validate_data(reset=True)`` would set ``n_features_in_`` and
@@ -464,8 +552,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         (``reset=False``, which changes nothing).
         """
         check_params = dict(
-            accept_sparse=False, dtype=np.float32, allow_nd=True, ensure_all_finite=True
-        )
+            accept_sparse=False, dtype=np.float32, allow_nd=True, ensure_all_finite=True,
+            multi_output=multi_output,
+        )  # fmt: skip
         if continuing:
             X, labels = validate_data(self, X, y, reset=False, **check_params)
             return X, labels, self.n_features_in_, getattr(self, "feature_names_in_", None)
@@ -473,8 +562,18 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         X, labels = check_X_y(X, y, estimator=self, **check_params)
         return X, labels, _num_features(X), feature_names
 
-    def _check_warm_start(self, classes: np.ndarray, architecture: _Architecture) -> None:
+    def _check_warm_start(
+        self, classes: np.ndarray, architecture: _Architecture, *, multilabel: bool
+    ) -> None:
         """A warm start continues the previous network: the same classes and architecture."""
+        if multilabel != getattr(self, "_multilabel", False) or (
+            multilabel and len(classes) != len(self.classes_)
+        ):
+            raise ValueError(
+                f"warm_start=True needs a y like the first fit's "
+                f"({_y_kind(getattr(self, '_multilabel', False), len(self.classes_))}); y is "
+                f"{_y_kind(multilabel, len(classes))}. Set warm_start=False to train a new model."
+            )
         if not np.array_equal(classes, self.classes_):
             raise ValueError(
                 f"warm_start=True needs the classes of the first fit {self.classes_.tolist()}; "
@@ -510,7 +609,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit_network(
         self, X, codes, sample_weight, train_rows, validation_rows, *, classes, architecture,
-        seeds, previous,
+        seeds, previous, target=None,
     ) -> dict:  # fmt: skip
         """Build, compile and train a new network; return the fitted attributes it yields.
 
@@ -519,7 +618,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         trained, so a fit that fails midway leaves the estimator's network as it was.
         """
         build_seed, shuffle_seed, sampler_seed, head_seed = seeds
-        network, n_outputs = self._build_network(X, architecture, len(classes), build_seed)
+        network, n_outputs = self._build_network(
+            X, architecture, len(classes), build_seed, multilabel=target is not None
+        )
         if self.head_retrain_epochs > 0:
             head_layer(network)  # cRT needs a layer with weights: refuse before training
         if previous is not None:
@@ -528,10 +629,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         X_train = X if validation_rows is None else X[train_rows]
         codes_train = codes[train_rows]
         weight_train = None if sample_weight is None else sample_weight[train_rows]
-        source = self._make_training_source(
-            X_train, codes_train, weight_train, classes=classes, n_outputs=n_outputs,
-            shuffle_seed=shuffle_seed, sampler_seed=sampler_seed,
-        )  # fmt: skip
+        if target is None:
+            source = self._make_training_source(
+                X_train, codes_train, weight_train, classes=classes, n_outputs=n_outputs,
+                shuffle_seed=shuffle_seed, sampler_seed=sampler_seed,
+            )  # fmt: skip
+        else:
+            parts = label_training_source(
+                self, X_train, codes_train, weight_train, target,
+                shuffle_seed=shuffle_seed, sampler_seed=sampler_seed,
+            )  # fmt: skip
+            source = _TrainingSource(*parts)
         validation_data = None
         if validation_rows is not None:
             validation_data = (X[validation_rows], _targets(codes[validation_rows], n_outputs))
@@ -577,7 +685,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             "history_": history,
             "n_iter_": len(history.get("loss", ())),
             "class_weight_": source.class_weight,
-            "class_prior_": source.class_counts / source.class_counts.sum(),
+            # per label (indicator y): positive rate; else the class distribution
+            "class_prior_": source.class_counts
+            / (source.n_rows if target is not None else source.class_counts.sum()),
             "_n_outputs": n_outputs,
         }
 
@@ -623,6 +733,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         """Row indices ``(train, validation)``; validation is None without a split."""
         if self.validation_fraction == 0:
             return slice(None), None  # a view: float32 X reaches the feed without a copy
+        if codes.ndim == 2:  # an indicator y
+            return holdout_rows(codes, self.validation_fraction, seed)
         all_rows = np.arange(len(codes))
         try:
             return train_test_split(
@@ -684,7 +796,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return _TrainingSource(data, class_counts, len(codes), class_weight)
 
     def _build_network(
-        self, X, architecture: _Architecture, n_classes: int, seed: int
+        self, X, architecture: _Architecture, n_classes: int, seed: int, *, multilabel: bool
     ) -> tuple[keras.Model, int]:
         """A fresh network for ``X``'s row shape and its number of output units (checked)."""
         network, _ = build_network(
@@ -695,12 +807,18 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             dropout=self.dropout,
             seed=seed,
         )
+        if multilabel:  # one logit per label, whatever their number (never one unit for two)
+            check_label_output(network, X[:8], n_classes)
         return network, check_network_output(network, X[:8], n_classes)
 
     def _compile(self, network: keras.Model, source: _TrainingSource, n_outputs: int) -> None:
+        if isinstance(source.class_weight, LabelWeights):  # an indicator y
+            loss = make_label_loss(self, source)
+        else:
+            loss = self._make_loss(n_outputs, source.class_counts)
         network.compile(
             optimizer=self._make_optimizer(),
-            loss=self._make_loss(n_outputs, source.class_counts),
+            loss=loss,
             steps_per_execution=self._steps_per_execution(
                 math.ceil(source.n_rows / self.batch_size)
             ),
@@ -749,8 +867,13 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     # -------------------------------------------------------------- predict
 
     def decision_function(self, X) -> np.ndarray:
-        """Logits, shape (n_samples, n_classes); binary: the log-odds of ``classes_[1]``, (n,)."""
+        """Logits, shape (n_samples, n_classes); binary: the log-odds of ``classes_[1]``, (n,).
+
+        For an indicator ``y``: each label's logit (log-odds), shape (n_samples, n_labels).
+        """
         logits = self._logits(X)
+        if self._fitted_multilabel():
+            return logits
         if logits.shape[1] == 1:
             return logits[:, 0]
         if self.n_classes_ == 2:
@@ -758,8 +881,14 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return logits
 
     def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order."""
+        """Class probabilities, shape (n_samples, n_classes), columns in ``classes_`` order.
+
+        For an indicator ``y``: each label's own probability (a sigmoid, so a row need not sum
+        to 1), shape (n_samples, n_labels).
+        """
         logits = self._logits(X).astype(np.float64)
+        if self._fitted_multilabel():
+            return expit(logits)
         if logits.shape[1] == 1:
             # expit never overflows, and each column keeps its own small values (1 - p would
             # round a probability of 1e-20 to 0).
@@ -769,11 +898,21 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return probabilities / probabilities.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
-        """The most probable label of each row, in the user's label type."""
+        """The most probable label of each row, in the user's label type.
+
+        For an indicator ``y``: a 0/1 int matrix (n_samples, n_labels), 1 where a label's
+        probability exceeds 0.5 (its logit is positive).
+        """
         logits = self._logits(X)
+        if self._fitted_multilabel():
+            return (logits > 0).astype(np.int64)
         if logits.shape[1] == 1:
             return self.classes_[(logits[:, 0] > 0).astype(np.intp)]
         return self.classes_[np.argmax(logits, axis=1)]
+
+    def _fitted_multilabel(self) -> bool:
+        check_is_fitted(self, "model_")
+        return getattr(self, "_multilabel", False)
 
     def _logits(self, X) -> np.ndarray:
         """The network's logits, post-hoc adjusted when ``posthoc_adjustment`` asks for it."""
@@ -817,10 +956,17 @@ def _forward(network: keras.Model, X: np.ndarray) -> np.ndarray:
 
 
 def _targets(codes: np.ndarray, n_outputs: int) -> np.ndarray:
-    """Training targets: float labels for a single-unit (binary) network, else class indices."""
+    """Training targets: float labels for a single-unit (binary) network or an indicator
+    matrix (2-D ``codes``), else class indices."""
+    if codes.ndim == 2:
+        return codes.astype(np.float32)
     if n_outputs == 1:
         return codes.astype(np.float32).reshape(-1, 1)
     return codes.astype(np.int32)
+
+
+def _y_kind(indicator: bool, n: int) -> str:
+    return f"an indicator y of {n} labels" if indicator else f"{n} classes"
 
 
 def _check_class_counts(class_counts: np.ndarray, classes: np.ndarray) -> None:
