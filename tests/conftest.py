@@ -66,6 +66,7 @@ KERAS_TEST_MODULES = frozenset(
         "test_feed.py",
         "test_losses.py",
         "test_losses_multilabel.py",
+        "test_classifier_multilabel.py",
         "test_seeds.py",
     }
 )

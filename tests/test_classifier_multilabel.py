@@ -36,8 +36,6 @@ from skbalance.sampling import (
 )
 from skbalance.weights import compute_label_weight
 
-pytestmark = pytest.mark.keras
-
 FAST = dict(hidden_units=(16,), epochs=2, batch_size=32, random_state=0)
 
 

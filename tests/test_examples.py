@@ -6,7 +6,8 @@ as its docstring tells a user to. The assertions check the lines a reader relies
 set sizes (exact), one result row per variant with scores that are probabilities, and the
 effects each story is about where they are large and deterministic (on CPU, fixed seeds).
 Run time is not asserted here (the machine may be shared); each example takes about 20-40 s
-of CPU time.
+of CPU time, so they are in the slow run (``python -m pytest -m slow tests/test_examples.py``),
+outside the default one, which must stay within its time budget.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # Generous: the examples take well under a minute alone, but CI machines are shared.
