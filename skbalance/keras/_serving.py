@@ -250,18 +250,7 @@ class EpochServer(DataAdapter):
                 cut = cut.concatenate(last.map(with_x))
             return cut
 
-        options = tf.data.Options()
-        # As in Keras' array adapter: tf.data's default graph rewrites only cost time here.
-        options.experimental_optimization.apply_default_optimizations = False
-        # One element per pass, made by a NumPy call: a generator dataset (from_generator)
-        # costs ~30 ms per iterator, i.e. per epoch, which dominated small fits.
-        return (
-            tf.data.Dataset.range(1)
-            .map(epoch_element)
-            .flat_map(batches)
-            .with_options(options)
-            .prefetch(tf.data.AUTOTUNE)
-        )
+        return _pass_pipeline(epoch_element, batches)
 
     def _small_epoch_dataset(self, one_epoch, signature, x_dtype, row_shape, full, partial):
         """A short epoch's pipeline: the whole epoch read from RAM in one NumPy call.
@@ -308,15 +297,7 @@ class EpochServer(DataAdapter):
                 )
             return cut
 
-        options = tf.data.Options()
-        options.experimental_optimization.apply_default_optimizations = False
-        return (
-            tf.data.Dataset.range(1)
-            .map(epoch_element)
-            .flat_map(batches)
-            .with_options(options)
-            .prefetch(tf.data.AUTOTUNE)
-        )
+        return _pass_pipeline(epoch_element, batches)
 
     # -- the NumPy path -------------------------------------------------------------------
     def _numpy_batches(self):
@@ -341,6 +322,27 @@ class EpochServer(DataAdapter):
 
     def _rows_per_epoch(self) -> int:
         raise NotImplementedError
+
+
+def _pass_pipeline(epoch_element, batches):
+    """The ``tf.data`` pipeline of one pass: one element (the epoch's plan, made by a NumPy
+    call when the pass's iterator first pulls), cut into ``batches``, prefetched.
+
+    A generator dataset (``from_generator``) would cost ~30 ms per iterator, i.e. per epoch,
+    which dominated small fits.
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    # As in Keras' array adapter: tf.data's default graph rewrites only cost time here.
+    options.experimental_optimization.apply_default_optimizations = False
+    return (
+        tf.data.Dataset.range(1)
+        .map(epoch_element)
+        .flat_map(batches)
+        .with_options(options)
+        .prefetch(tf.data.AUTOTUNE)
+    )
 
 
 # model.fit arguments that Keras silently drops for a data adapter (it uses one as it is).
