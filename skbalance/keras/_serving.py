@@ -168,9 +168,12 @@ class EpochServer(DataAdapter):
                     raise OverflowError(
                         f"row {rows.max()} of the epoch does not fit in {index_dtype}."
                     )
-            element = [rows.astype(index_dtype, copy=False), plan.targets]
+            # Copies: TensorFlow may share a returned array's memory and compute in place into
+            # it once a batch is consumed (a weight divided by the batch size was seen written
+            # back), which would change the plan's arrays, kept by the feed (a few MB an epoch).
+            element = [rows.astype(index_dtype, copy=True), plan.targets.copy()]
             if with_weights:
-                element.append(plan.weights)
+                element.append(plan.weights.copy())
             if with_synthetic:
                 synthetic = plan.synthetic
                 if synthetic is None:
