@@ -119,6 +119,28 @@ def _scoring(text: str) -> list[str]:
     return names
 
 
+def _version_line() -> str:
+    """``skbalance X.Y.Z (Python A.B.C, Keras backend: NAME)``, without importing Keras.
+
+    The backend is the one ``python -m skbalance`` would train with (the user's
+    ``KERAS_BACKEND``, else the fastest installed): what a bug report needs, in well under a
+    second.
+    """
+    import os
+    import platform
+
+    from skbalance import __version__
+    from skbalance._cli_backend import _configured_backend, choose_backend
+
+    backend = (
+        os.environ.get("KERAS_BACKEND")
+        or choose_backend()
+        or _configured_backend(os.environ)
+        or "none installed"
+    )
+    return f"skbalance {__version__} (Python {platform.python_version()}, Keras backend: {backend})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from skbalance._presets import STRATEGIES
 
@@ -126,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="skbalance: class-imbalance handling for deep learning as scikit-learn "
         "estimators. Run '%(prog)s compare --help' for the main command.",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=_version_line(),
+        help="show skbalance's version and the Keras backend the command would use, then exit",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     strategy_lines = "\n".join(f"  {s.name:<24}{s.description}" for s in STRATEGIES.values())

@@ -86,6 +86,24 @@ def test_help_explains_every_option_and_strategy():
     assert top.returncode == 0 and "compare" in top.stdout
 
 
+def test_version_names_the_release_python_and_backend(monkeypatch, capsys):
+    import platform
+
+    from skbalance import __version__
+    from skbalance._cli_args import parse_args
+
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    with pytest.raises(SystemExit) as stop:
+        parse_args(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out == (
+        f"skbalance {__version__} (Python {platform.python_version()}, Keras backend: jax)\n"
+    )
+    out = run_cli("--version")  # the real command, in a fresh interpreter
+    assert out.returncode == 0 and out.stdout.startswith(f"skbalance {__version__} (Python ")
+    assert out.stderr == ""
+
+
 def test_no_command_prints_usage():
     out = run_cli()
     assert out.returncode == 2 and "usage:" in out.stderr

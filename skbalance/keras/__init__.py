@@ -32,6 +32,13 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
+# Keras loads TensorFlow on its first import; where the user asked TensorFlow to be quiet
+# (TF_CPP_MIN_LOG_LEVEL, as the command line and the examples do), its start-up lines must not
+# slip past the switch (see skbalance/_tf_start.py).
+from skbalance._tf_start import import_tensorflow_quietly  # noqa: E402
+
+import_tensorflow_quietly()
+
 # Registering the serializable losses (``skbalance>FocalLoss``, ...) on ``import skbalance.keras``
 # lets ``keras.saving.load_model`` find them without ``custom_objects``.
 from skbalance.keras import losses as _losses  # noqa: E402,F401
