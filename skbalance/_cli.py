@@ -255,7 +255,12 @@ def _compare(args, outputs: _OutputFiles) -> int:
     from sklearn.pipeline import Pipeline
 
     from skbalance._presets import ALL_STRATEGIES, unmet_need
-    from skbalance.compare import categorical_columns, check_comparison_data, compare_strategies
+    from skbalance.compare import (
+        categorical_columns,
+        check_comparison_data,
+        compare_strategies,
+        resolve_scoring,
+    )
 
     # Fail on bad data now, not after the TensorFlow import and the first fits.
     try:
@@ -283,6 +288,7 @@ def _compare(args, outputs: _OutputFiles) -> int:
             "--positive-label out."
         )
     positive_label = _positive_label(args.positive_label, checked.classes, target_name)
+    resolve_scoring(args.scoring, checked)  # a metric that cannot score this target fails now
     categorical = tuple(categorical_columns(X))
     for name in args.strategies or ():
         reason = unmet_need(
@@ -292,8 +298,8 @@ def _compare(args, outputs: _OutputFiles) -> int:
             categorical_columns=categorical,
         )
         if reason is not None:
-            target = "a multi-label target" if checked.multilabel else "one label per row"
-            raise InputError(f"strategy {name!r} cannot run on {target}: {reason}.")
+            where = "on a multi-label target" if checked.multilabel else "here"
+            raise InputError(f"strategy {name!r} cannot run {where}: {reason}.")
     try:
         from skbalance.keras.classifier import KerasBalancedClassifier
     except ImportError as exc:

@@ -219,8 +219,10 @@ def _indicator_columns(frame, rows, path: str):
         bad = ~np.isin(np.asarray(numeric, dtype=float), (0.0, 1.0)) | values.isna().to_numpy()
         if values.dtype.kind not in "iuf" or bad.any():
             position = int(np.argmax(bad)) if bad.any() else 0
+            value = values.iloc[position]
+            value = value.item() if hasattr(value, "item") else value  # 2, not np.int64(2)
             raise InputError(
-                f"the target column {column!r} holds {values.iloc[position]!r} (data row "
+                f"the target column {column!r} holds {value!r} (data row "
                 f"{rows[position] + 1} of {path}); every column of a multi-label target must "
                 "hold 0 and 1 (or true and false)."
             )

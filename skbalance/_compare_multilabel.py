@@ -23,6 +23,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from sklearn.metrics import average_precision_score, make_scorer, recall_score
+from sklearn.utils import check_random_state
 
 from skbalance._errors import InputError
 
@@ -37,6 +38,7 @@ __all__ = [
 
 DEFAULT_SCORING = ("f1_macro",)
 N_RARE_LABELS = 3  # labels whose recall the leaderboard shows
+_ATTEMPTS = 20  # draws of iterative stratification's tie-breaks before giving up
 # Metrics that average over the labels, offered when a metric cannot score an indicator target.
 ALTERNATIVES = "f1_macro, f1_samples, average_precision, jaccard_samples, recall_macro"
 _RESPONSE_METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function")
@@ -106,28 +108,9 @@ def _feasible_folds(cv: int, matrix: np.ndarray, names: list, name: str) -> None
             )
 
 
-def check_label_folds(cv, seed: int, matrix: np.ndarray, names: list, name: str):
-    """``(splits, min_train_count)`` for an indicator target; ``min_train_count`` is the fewest
-    positive rows of any label in any training fold.
-
-    An int ``cv`` gives ``IterativeStratifiedKFold(cv, shuffle=True, random_state=seed)``,
-    after checking that every label has enough positive and negative rows for the folds.
-    Whatever the splitter, a fold whose training rows lack a label's positives or negatives
-    (the classifier refuses it) or whose test rows lack its positives (its recall and average
-    precision would be undefined) is an :class:`InputError` naming the label.
-    """
-    from skbalance.model_selection import IterativeStratifiedKFold
-
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-        if cv < 2:
-            raise InputError(f"cv must be at least 2 folds; got {cv}.")
-        _feasible_folds(int(cv), matrix, names, name)
-        cv = IterativeStratifiedKFold(n_splits=int(cv), shuffle=True, random_state=seed)
-    elif isinstance(cv, str) or not hasattr(cv, "split"):
-        raise TypeError(f"cv must be a number of folds or a CV splitter; got {cv!r}.")
-    # Materialised once: every strategy is scored on exactly the same folds.
-    splits = list(cv.split(np.zeros((len(matrix), 1)), matrix.astype(np.int64)))
-    min_train_count = len(matrix)
+def _fold_problem(splits, matrix: np.ndarray, names: list):
+    """``(fold, what, label)`` for the first fold whose training rows lack a label's positive
+    or negative rows, or whose test rows lack its positive rows; None when there is none."""
     for fold, (train, test) in enumerate(splits):
         train_positives = matrix[train].sum(axis=0)
         checks = (
@@ -137,13 +120,63 @@ def check_label_folds(cv, seed: int, matrix: np.ndarray, names: list, name: str)
         )
         for counts, what in checks:
             if counts.min() == 0:
-                label = names[int(np.argmin(counts))]
-                raise InputError(
-                    f"fold {fold} of the cross-validation splitter: its {what} label "
-                    f"{label!r} of {name}; every fold needs rows with and without every label "
-                    "(use an int cv for iterative stratification)."
-                )
-        min_train_count = min(min_train_count, int(train_positives.min()))
+                return fold, what, names[int(np.argmin(counts))]
+    return None
+
+
+def check_label_folds(cv, seed: int, matrix: np.ndarray, names: list, name: str):
+    """``(splits, min_train_count)`` for an indicator target; ``min_train_count`` is the fewest
+    positive rows of any label in any training fold.
+
+    An int ``cv`` gives ``IterativeStratifiedKFold(cv, shuffle=True, random_state=seed)``,
+    after checking that every label has enough positive and negative rows for the folds. The
+    folds stratify ``Y``'s columns and, for a label set in more than half the rows, its
+    complement too: iterative stratification spreads a label's positive rows, and for such a
+    label the negative rows are the rare ones (a label set in all rows but two could leave
+    both in one fold, and a training part without a negative row). Iterative stratification
+    is greedy: when its folds still leave a label out of a fold, its tie-breaks are drawn
+    again (up to 20 times, seeded by ``seed``).
+
+    Whatever the splitter, a fold whose training rows lack a label's positives or negatives
+    (the classifier refuses it) or whose test rows lack its positives (its recall and average
+    precision would be undefined) is an :class:`InputError` naming the label.
+    """
+    from skbalance.model_selection import IterativeStratifiedKFold
+
+    own_folds = isinstance(cv, numbers.Integral) and not isinstance(cv, bool)
+    if own_folds:
+        if cv < 2:
+            raise InputError(f"cv must be at least 2 folds; got {cv}.")
+        _feasible_folds(int(cv), matrix, names, name)
+        frequent = matrix.sum(axis=0) * 2 > len(matrix)
+        strata = np.hstack([matrix, ~matrix[:, frequent]]).astype(np.int64)
+        # Iterative stratification is greedy: rows shared by labels can still leave a label
+        # with as many positive rows as folds out of one fold. Another draw of its tie-breaks
+        # usually succeeds; the seeds of the retries come from random_state alone.
+        draws = check_random_state(seed)
+        for _ in range(_ATTEMPTS):
+            splitter = IterativeStratifiedKFold(int(cv), shuffle=True, random_state=seed)
+            splits = list(splitter.split(np.zeros((len(matrix), 1)), strata))
+            problem = _fold_problem(splits, matrix, names)
+            if problem is None:
+                break
+            seed = int(draws.randint(np.iinfo(np.int32).max))
+        where = f"in any of {_ATTEMPTS} draws of iterative stratification, fold"
+        advice = "lower the number of folds, or add rows with and without that label"
+    elif isinstance(cv, str) or not hasattr(cv, "split"):
+        raise TypeError(f"cv must be a number of folds or a CV splitter; got {cv!r}.")
+    else:
+        splits = list(cv.split(np.zeros((len(matrix), 1)), matrix.astype(np.int64)))
+        problem = _fold_problem(splits, matrix, names)
+        where = "fold"
+        advice = "use an int cv for iterative stratification"
+    if problem is not None:
+        fold, what, label = problem
+        raise InputError(
+            f"{where} {fold} of the cross-validation splitter: its {what} label {label!r} of "
+            f"{name}; every fold needs rows with and without every label ({advice})."
+        )
+    min_train_count = min(int(matrix[train].sum(axis=0).min()) for train, _ in splits)
     return splits, min_train_count
 
 

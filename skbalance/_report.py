@@ -131,10 +131,11 @@ class ComparisonResult:
         best = self.table.iloc[0]
         score = f"{metric} {best[f'{metric}_mean']:.3f} ± {best[f'{metric}_std']:.3f}"
         if self.best_ == _BASELINE:
-            return (
+            line = (
                 f"No balancing needed: plain training ('{_BASELINE}') scored best ({score}) "
-                f"over {self.n_splits} folds."
+                f"over {self.n_splits} folds"
             )
+            return line + (self._rare_label_recall() if self.multilabel else "") + "."
         line = f"Use '{self.best_}' ({best['description']}): {score}"
         if _BASELINE in self.table.index:
             base = self.table.loc[_BASELINE]
@@ -156,7 +157,7 @@ class ComparisonResult:
         parts = []
         for label in self.rare_labels:
             part = f"{label!r}: {self.per_class_recall.loc[self.best_, label]:.3f}"
-            if _BASELINE in self.table.index:
+            if _BASELINE in self.table.index and self.best_ != _BASELINE:
                 part += f" (none: {self.per_class_recall.loc[_BASELINE, label]:.3f})"
             parts.append(part)
         return "; recall of the rarest labels: " + ", ".join(parts)

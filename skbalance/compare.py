@@ -323,8 +323,8 @@ def _plan(strategies, estimator, min_train_count, seed, X=None, multilabel=False
         plan.descriptions[name] = ALL_STRATEGIES[name].description
     if strategies is not None and plan.skipped:
         name, reason = next(iter(plan.skipped.items()))
-        target = "a multi-label (indicator) target" if multilabel else "one label per row"
-        raise InputError(f"strategy {name!r} cannot run on {target}: {reason}.")
+        where = "on a multi-label (indicator) target" if multilabel else "here"
+        raise InputError(f"strategy {name!r} cannot run {where}: {reason}.")
     if not plan.estimators:
         raise InputError(
             "no strategy can run with this estimator: "
@@ -450,6 +450,21 @@ def _check_label_data(X, Y, cv, positive_label, random_state, target_name) -> _C
     )
 
 
+def resolve_scoring(scoring, checked: _CheckedData) -> tuple[object, list[str], list | None]:
+    """``(scoring for cross_validate, metric names shown, rarest labels or None)``.
+
+    Every metric is checked against the target here, before any fit (the command line calls
+    it before importing Keras): an unknown name, or for an indicator target a metric that
+    cannot score one, is an :class:`InputError`.
+    """
+    if checked.multilabel:
+        return multilabel.resolve_label_scoring(
+            scoring, list(checked.classes), checked.label_counts, _scorer_by_name
+        )
+    scorers, shown = _resolve_scoring(scoring, checked.classes, checked.positive_label)
+    return scorers, shown, None
+
+
 def compare_strategies(
     X,
     y,
@@ -541,13 +556,7 @@ def compare_strategies(
     )
     classes, positive_label, seed = checked.classes, checked.positive_label, checked.seed
     splits, min_train_count = checked.splits, checked.min_train_count
-    rare_labels = None
-    if checked.multilabel:
-        scorers, shown, rare_labels = multilabel.resolve_label_scoring(
-            scoring, list(classes), checked.label_counts, _scorer_by_name
-        )
-    else:
-        scorers, shown = _resolve_scoring(scoring, classes, positive_label)
+    scorers, shown, rare_labels = resolve_scoring(scoring, checked)
     plan = _plan(strategies, estimator, min_train_count, seed, X, multilabel=checked.multilabel)
 
     fold_rows, failures, last_error = [], {}, None
