@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import numbers
 import warnings
-from collections.abc import Mapping
 
 import numpy as np
 from sklearn.metrics import average_precision_score, make_scorer, recall_score
@@ -290,24 +289,16 @@ class LabelScoring:
         }
 
 
-def resolve_label_scoring(scoring, names: list, counts: np.ndarray, resolve_name):
+def resolve_label_scoring(scorers: dict, names: list, counts: np.ndarray):
     """``(LabelScoring, metric names shown, rarest labels)`` for an indicator target.
 
-    ``scoring``: None (:data:`DEFAULT_SCORING`), a metric name, a sequence of names or a dict
-    name -> scorer; ``resolve_name`` turns a name into a scorer (compare's rules). Macro
-    average precision (scikit-learn's ``"average_precision"``, from ``predict_proba``) and the
-    recall of the rarest labels are added; every label's recall is kept as ``_recall_<i>``.
+    ``scorers``: name -> scorer, the user's metrics (each scikit-learn scorer is tried on an
+    indicator target first). Macro average precision (scikit-learn's
+    ``"average_precision"``, from ``predict_proba``) and the recall of the rarest labels
+    (``counts``: positive rows per label) are added; every label's recall is kept as
+    ``_recall_<i>``.
     """
-    if scoring is None:
-        scoring = DEFAULT_SCORING
-    if isinstance(scoring, str):
-        scoring = (scoring,)
-    if isinstance(scoring, Mapping):
-        scorers = dict(scoring)
-    else:
-        scorers = {name: resolve_name(name) for name in scoring}
-    if not scorers:
-        raise InputError("scoring is empty; name at least one metric, e.g. 'f1_macro'.")
+    scorers = dict(scorers)
     # Macro over the labels (average_precision_score's default), from the probabilities.
     scorers.setdefault(
         "average_precision",

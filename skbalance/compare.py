@@ -125,10 +125,10 @@ def _scorer_by_name(name):
         ) from None
 
 
-def _resolve_scoring(scoring, classes, positive_label) -> tuple[dict, list[str]]:
-    """Scorers by name, and the names shown in the leaderboard (first = ranking metric)."""
+def _named_scorers(scoring, default: tuple) -> dict:
+    """``scoring`` (None: ``default``; a name, names or a dict) as a dict name -> scorer."""
     if scoring is None:
-        scoring = DEFAULT_SCORING
+        scoring = default
     if isinstance(scoring, str):
         scoring = (scoring,)
     if isinstance(scoring, Mapping):
@@ -136,7 +136,13 @@ def _resolve_scoring(scoring, classes, positive_label) -> tuple[dict, list[str]]
     else:
         scorers = {name: _scorer_by_name(name) for name in scoring}
     if not scorers:
-        raise InputError("scoring is empty; name at least one metric, e.g. 'balanced_accuracy'.")
+        raise InputError(f"scoring is empty; name at least one metric, e.g. {default[0]!r}.")
+    return scorers
+
+
+def _resolve_scoring(scoring, classes, positive_label) -> tuple[dict, list[str]]:
+    """Scorers by name, and the names shown in the leaderboard (first = ranking metric)."""
+    scorers = _named_scorers(scoring, DEFAULT_SCORING)
     if len(classes) == 2 and not (isinstance(scoring, Mapping) and "average_precision" in scoring):
         # scikit-learn's "average_precision" assumes label 1 is positive (and fails on string
         # labels): score the class the user cares about instead.
@@ -458,8 +464,9 @@ def resolve_scoring(scoring, checked: _CheckedData) -> tuple[object, list[str], 
     cannot score one, is an :class:`InputError`.
     """
     if checked.multilabel:
+        scorers = _named_scorers(scoring, MULTILABEL_DEFAULT_SCORING)
         return multilabel.resolve_label_scoring(
-            scoring, list(checked.classes), checked.label_counts, _scorer_by_name
+            scorers, list(checked.classes), checked.label_counts
         )
     scorers, shown = _resolve_scoring(scoring, checked.classes, checked.positive_label)
     return scorers, shown, None

@@ -3,7 +3,6 @@ independent computation, the presets (run or skipped with the reason), the error
 run with the real Keras classifier, and the command line on a CSV with several 0/1 columns."""
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,8 +16,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, f1_score, recall_score
 from sklearn.model_selection import StratifiedKFold
+from test_cli import run_cli, run_main  # the command line run as a process / in this one
 
-from skbalance._cli import main
 from skbalance._errors import InputError
 from skbalance.compare import (
     MULTILABEL_STRATEGIES,
@@ -377,15 +376,6 @@ def test_keras_multilabel_presets_run_end_to_end():
 # ----------------------------------------------------------------- the command line
 
 
-def run_main(argv, capfd):
-    try:
-        status = main(argv)
-    except SystemExit as exc:
-        status = exc.code
-    out, err = capfd.readouterr()
-    return status, out, err
-
-
 def tagged_csv(path, n=60, **overrides):
     X, Y = label_data(n=n, counts=(30, 14, 6))
     frame = pd.DataFrame(X, columns=["x1", "x2", "x3"])
@@ -437,16 +427,6 @@ def test_cli_a_misspelt_target_column_gets_the_closest_name(tmp_path, capfd):
     csv = tagged_csv(tmp_path / "tags.csv")
     status, _, err = run_main(["compare", csv, "--target", "cat,dgo"], capfd)
     assert status == 1 and "no column 'dgo' in" in err and "(did you mean 'dog'?)" in err
-
-
-def run_cli(*args, timeout=300):
-    return subprocess.run(
-        [sys.executable, "-m", "skbalance", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=dict(os.environ),
-    )
 
 
 def test_cli_runs_a_multilabel_csv_end_to_end(tmp_path):
