@@ -283,8 +283,8 @@ def _compare(args, outputs: _OutputFiles) -> int:
         ) from exc
     if checked.multilabel and args.positive_label is not None:
         raise InputError(
-            f"--positive-label names a class of one target column; {target_name} make a "
-            "multi-label target, whose rarest labels' recall is reported instead. Leave "
+            "--positive-label names a class of one target column, and this target is "
+            "multi-label: the recall of its rarest labels is reported instead. Leave "
             "--positive-label out."
         )
     positive_label = _positive_label(args.positive_label, checked.classes, target_name)

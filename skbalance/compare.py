@@ -555,6 +555,19 @@ def compare_strategies(
     1
     >>> result.table.columns[:2].tolist()
     ['balanced_accuracy_mean', 'balanced_accuracy_std']
+
+    A multi-label target: macro-F1 ranks, then macro average precision and the recall of the
+    rarest labels (here 3, 2 and 1, with 12, 25 and 55 positive rows of 300).
+
+    >>> from sklearn.multioutput import MultiOutputClassifier
+    >>> from skbalance.datasets import make_long_tailed_multilabel
+    >>> X, Y = make_long_tailed_multilabel(300, 5, 4, imbalance_ratio=10, random_state=0)
+    >>> result = compare_strategies(X, Y, cv=3, random_state=0, strategies={
+    ...     "plain": MultiOutputClassifier(LogisticRegression()),
+    ...     "weighted": MultiOutputClassifier(LogisticRegression(class_weight="balanced")),
+    ... })
+    >>> result.metrics
+    ['f1_macro', 'average_precision', 'recall[3]', 'recall[2]', 'recall[1]']
     """
     if on_error not in ("raise", "skip"):
         raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
