@@ -495,7 +495,8 @@ def compare_strategies(
         preprocessing).
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Labels of any type, or a multi-label indicator matrix (0/1 or boolean; ndarray,
-        DataFrame, nested list or sparse; two or more columns), whose folds come from
+        DataFrame, nested list or sparse, which is densified for the cross-validation; two
+        or more columns), whose folds come from
         :class:`~skbalance.model_selection.IterativeStratifiedKFold`.
     strategies : list of str, dict name -> estimator, or None, default=None
         Preset names from :data:`STRATEGIES` (:data:`MULTILABEL_STRATEGIES` for an indicator
@@ -576,6 +577,8 @@ def compare_strategies(
     )
     classes, positive_label, seed = checked.classes, checked.positive_label, checked.seed
     splits, min_train_count = checked.splits, checked.min_train_count
+    if checked.multilabel and hasattr(y, "toarray"):
+        y = y.toarray()  # cross_validate refuses a sparse y; (n_samples, n_labels) is small
     scorers, shown, rare_labels = resolve_scoring(scoring, checked)
     plan = _plan(strategies, estimator, min_train_count, seed, X, multilabel=checked.multilabel)
 

@@ -10,12 +10,12 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, f1_score, recall_score
-from sklearn.model_selection import StratifiedKFold
 from test_cli import run_cli, run_main  # the command line run as a process / in this one
 
 from skbalance._errors import InputError
@@ -347,12 +347,16 @@ def test_bool_dataframe_and_user_scorers():
     assert result.table[[f"{m}_mean" for m in result.metrics]].stack().between(0, 1).all()
 
 
-def test_stratified_k_fold_is_not_what_multilabel_uses():
-    """StratifiedKFold refuses an indicator matrix: the reason iterative stratification is
-    used (if scikit-learn ever accepts it, the folds must still be the iterative ones)."""
+def test_a_sparse_indicator_scores_as_the_dense_one():
     X, Y = label_data()
-    with pytest.raises(ValueError):
-        list(StratifiedKFold(3).split(X, Y))
+    dense = compare_strategies(X, Y, strategies={"lr": LabelStandIn()}, cv=3, random_state=0)
+    sparse = compare_strategies(
+        X, scipy.sparse.csr_matrix(Y), strategies={"lr": LabelStandIn()}, cv=3, random_state=0
+    )
+    pd.testing.assert_frame_equal(
+        sparse.fold_scores.drop(columns=["fit_time", "score_time", "wall_time"]),
+        dense.fold_scores.drop(columns=["fit_time", "score_time", "wall_time"]),
+    )
 
 
 @pytest.mark.keras
