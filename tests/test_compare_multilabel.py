@@ -229,7 +229,8 @@ def test_mlsmote_k_neighbors_follows_the_rarest_training_fold():
     assert result.estimators["mlsmote"].sampler.k_neighbors == 3
 
 
-def test_mlsmote_is_skipped_on_categorical_columns():
+def test_mlsmote_is_refused_on_categorical_columns():
+    """Class: MLSMOTE interpolating one-hot codes into fractions of categories."""
     X, Y = label_data()
     frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(city=["x", "y", "z"] * 50)
     from sklearn.compose import make_column_transformer
@@ -238,11 +239,15 @@ def test_mlsmote_is_skipped_on_categorical_columns():
 
     base = make_pipeline(
         make_column_transformer((OneHotEncoder(), ["city"]), remainder="passthrough"),
-        LabelStandIn(),
+        NeverFit(),
     )
-    result = compare_strategies(frame, Y, estimator=base, strategies=None, cv=3, random_state=0)
-    assert "categorical columns ('city')" in result.skipped["mlsmote"]
-    assert "ml_ros" in result.table.index
+    with pytest.raises(
+        InputError,
+        match=r"strategy 'mlsmote' cannot run on a multi-label "
+        r"\(indicator\) target: MLSMOTE interpolates numbers, and X has "
+        r"categorical columns \('city'\)",
+    ):
+        compare_strategies(frame, Y, estimator=base, strategies=["ml_ros", "mlsmote"], cv=3)
 
 
 def test_single_label_catalogue_is_unchanged_by_the_multilabel_presets():
