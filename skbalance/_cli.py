@@ -180,13 +180,23 @@ class _OutputFiles:
         self.created = []
 
 
+def _data_summary(result, y) -> str:
+    """``587 rows, 10 classes (0: 174, ...)``; for a multi-label target the positive rows of
+    every label: ``900 rows, 10 labels (positive rows: 0: 360, ...)``."""
+    if result.multilabel:
+        counts = np.asarray(y, dtype=np.int64).sum(axis=0)
+        summary = ", ".join(f"{c}: {n}" for c, n in zip(result.classes, counts, strict=True))
+        return f"{len(y)} rows, {len(counts)} labels (positive rows: {summary})"
+    classes, counts = np.unique(y, return_counts=True)
+    summary = ", ".join(f"{c}: {n}" for c, n in zip(classes.tolist(), counts, strict=True))
+    return f"{len(y)} rows, {len(classes)} classes ({summary})"
+
+
 def _print_report(result, y, console) -> None:
     from rich.markup import escape  # labels like "[rare]" must not be read as rich markup
     from rich.table import Table
 
-    classes, counts = np.unique(y, return_counts=True)
-    summary = ", ".join(f"{c}: {n}" for c, n in zip(classes.tolist(), counts, strict=True))
-    console.print(escape(f"{len(y)} rows, {len(classes)} classes ({summary})"))
+    console.print(escape(_data_summary(result, y)))
     table = Table(
         title=f"Balancing strategies, {result.n_splits}-fold CV, ranked by "
         f"{escape(result.primary_metric)}"
@@ -233,6 +243,8 @@ def _load(args):
     X, y, notes = load_csv(args.csv, args.target)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
+    if getattr(y, "ndim", 1) == 2:
+        return X, y, f"the target columns {', '.join(map(repr, y.columns))}"
     return X, y, f"the target column {args.target!r}"
 
 
@@ -242,8 +254,13 @@ def _compare(args, outputs: _OutputFiles) -> int:
     from rich.console import Console
     from sklearn.pipeline import Pipeline
 
-    from skbalance._presets import STRATEGIES, unmet_need
-    from skbalance.compare import check_comparison_data, compare_strategies
+    from skbalance._presets import ALL_STRATEGIES, unmet_need
+    from skbalance.compare import (
+        categorical_columns,
+        check_comparison_data,
+        compare_strategies,
+        resolve_scoring,
+    )
 
     # Fail on bad data now, not after the TensorFlow import and the first fits.
     try:
@@ -254,17 +271,35 @@ def _compare(args, outputs: _OutputFiles) -> int:
         if args.csv is not None:
             raise
         # Bundled data is valid by construction: only the ratio can leave too short a tail.
-        counts = np.unique(y, return_counts=True)[1]
+        if np.ndim(y) == 2:
+            counts = np.asarray(y).sum(axis=0)
+            what = "positive rows of every label"
+        else:
+            counts = np.unique(y, return_counts=True)[1]
+            what = "rows of every class"
         raise InputError(
             f"{exc} With --dataset, lower --imbalance-ratio instead: "
-            f"{np.floor(counts.max() / args.cv):g} or lower leaves at least {args.cv} rows of "
-            "every class."
+            f"{np.floor(counts.max() / args.cv):g} or lower leaves at least {args.cv} {what}."
         ) from exc
+    if checked.multilabel and args.positive_label is not None:
+        raise InputError(
+            "--positive-label names a class of one target column, and this target is "
+            "multi-label: the recall of its rarest labels is reported instead. Leave "
+            "--positive-label out."
+        )
     positive_label = _positive_label(args.positive_label, checked.classes, target_name)
+    resolve_scoring(args.scoring, checked)  # a metric that cannot score this target fails now
+    categorical = tuple(categorical_columns(X))
     for name in args.strategies or ():
-        reason = unmet_need(STRATEGIES[name], min_train_count=checked.min_train_count)
+        reason = unmet_need(
+            ALL_STRATEGIES[name],
+            min_train_count=checked.min_train_count,
+            multilabel=checked.multilabel,
+            categorical_columns=categorical,
+        )
         if reason is not None:
-            raise InputError(f"strategy {name!r} cannot run here: {reason}.")
+            where = "on a multi-label target" if checked.multilabel else "here"
+            raise InputError(f"strategy {name!r} cannot run {where}: {reason}.")
     try:
         from skbalance.keras.classifier import KerasBalancedClassifier
     except ImportError as exc:

@@ -15,7 +15,7 @@ import numpy as np
 from skbalance._errors import InputError
 
 PROG = "python -m skbalance"
-DATASETS = ("digits", "breast_cancer")
+DATASETS = ("digits", "breast_cancer", "digits_multilabel")
 DEFAULTS = {"cv": 3, "epochs": 30, "batch_size": 32, "hidden_units": "64", "ratio": 20.0}
 SEED_MAX = 2**32 - 1  # NumPy's RandomState (the folds, the samplers) takes seeds up to here
 
@@ -93,14 +93,14 @@ def _hidden_units(text: str) -> tuple[int, ...]:
 
 
 def _strategies(text: str) -> list[str]:
-    from skbalance._presets import STRATEGIES
+    from skbalance._presets import ALL_STRATEGIES
 
     names = _split_list(text)
     for name in names:
-        if name not in STRATEGIES:
+        if name not in ALL_STRATEGIES:
             raise argparse.ArgumentTypeError(
-                f"unknown strategy {name!r}{did_you_mean(name, STRATEGIES)}; choose from "
-                f"{', '.join(STRATEGIES)}."
+                f"unknown strategy {name!r}{did_you_mean(name, ALL_STRATEGIES)}; choose from "
+                f"{', '.join(ALL_STRATEGIES)}."
             )
     return names
 
@@ -142,7 +142,7 @@ def _version_line() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from skbalance._presets import STRATEGIES
+    from skbalance._presets import ALL_STRATEGIES
 
     parser = _Parser(
         prog=PROG,
@@ -156,7 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="show skbalance's version and the Keras backend the command would use, then exit",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    strategy_lines = "\n".join(f"  {s.name:<24}{s.description}" for s in STRATEGIES.values())
+    strategy_lines = "\n".join(
+        f"  {s.name:<24}{s.description}"
+        + (" [one label per row]" if s.not_multilabel else "")
+        + (" [multi-label]" if s.not_single_label else "")
+        for s in ALL_STRATEGIES.values()
+    )
     compare = commands.add_parser(
         "compare",
         help="cross-validate balancing strategies on a data set and rank them",
@@ -164,12 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Cross-validate balancing strategies (stratified folds, the same folds for every\n"
             "strategy) with a small Keras MLP and print a leaderboard and a recommendation.\n"
-            "With no CSV it runs on scikit-learn's digits made long-tailed.\n\n"
+            "With no CSV it runs on scikit-learn's digits made long-tailed. Several 0/1 target\n"
+            "columns (--target a,b,c) make a multi-label target: iteratively stratified\n"
+            "folds, ranked by macro-F1, with macro average precision and the recall of the\n"
+            "rarest labels; presets that do not apply are listed as skipped.\n\n"
             f"Strategies:\n{strategy_lines}\n\n"
             "Examples:\n"
             f"  {PROG} compare\n"
             f"  {PROG} compare houses.csv --target decision --positive-label buy --json out.json\n"
             f"  {PROG} compare --dataset breast_cancer --strategies none,focal,smote --plot cmp.png"
+            f"\n  {PROG} compare photos.csv --target cat,dog,bird"
+            f"\n  {PROG} compare --dataset digits_multilabel"
             "\n\nExit status: 0 done; 1 the input cannot be used (a file, the data, an output\n"
             "path; every check runs before any training); 2 the command line is wrong (an\n"
             "unknown option, a value out of range); 3 an internal error (a bug: please report\n"
@@ -184,19 +194,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="a CSV file with a header row; numeric columns are standardised, other columns "
         "one-hot encoded (inside the cross-validated pipeline). Needs --target.",
     )
-    data.add_argument("--target", metavar="COL", help="the CSV column holding the class label")
+    data.add_argument(
+        "--target",
+        metavar="COL",
+        help="the CSV column holding the class label; several 0/1 (or true/false) columns "
+        "separated by commas (a,b,c) make a multi-label target",
+    )
     data.add_argument(
         "--dataset",
         choices=DATASETS,
         help="a bundled data set instead of a CSV (default without CSV: digits). digits: 10 "
-        "classes; breast_cancer: 'malignant' made the rare class of 'benign'.",
+        "classes; breast_cancer: 'malignant' made the rare class of 'benign'; "
+        "digits_multilabel: 900 pictures of up to 4 digits tagged with the digits they hold "
+        "(10 labels, digit 9 the rarest).",
     )
     data.add_argument(
         "--imbalance-ratio",
         type=_imbalance_ratio,
         metavar="R",
-        help="for a bundled data set: rows of the largest class / rows of the rarest, >= 1 "
-        f"(default: {DEFAULTS['ratio']:g})",
+        help="for a bundled data set: rows of the largest class / rows of the rarest (for "
+        f"digits_multilabel: of the most / least frequent label), >= 1 (default: "
+        f"{DEFAULTS['ratio']:g})",
     )
     run = compare.add_argument_group("comparison")
     run.add_argument(
@@ -209,15 +227,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--scoring",
         type=_scoring,
         metavar="LIST",
-        default="balanced_accuracy,f1_macro,geometric_mean",
+        default=None,
         help="comma-separated metrics; the first ranks the table. 'geometric_mean' or any "
-        "scikit-learn scorer name (default: %(default)s). The recall of --positive-label (and, "
-        "for two classes, its average precision) is always added.",
+        "scikit-learn scorer name (default: balanced_accuracy,f1_macro,geometric_mean; "
+        "f1_macro for a multi-label target). The recall of --positive-label (and, for two "
+        "classes, its average precision) is always added; for a multi-label target, macro "
+        "average precision and the recall of the 3 rarest labels.",
     )
     run.add_argument(
         "--positive-label",
         metavar="LABEL",
-        help="the class you care most about (default: the rarest class)",
+        help="the class you care most about (default: the rarest class; not for a multi-label "
+        "target)",
     )
     run.add_argument(
         "--cv",

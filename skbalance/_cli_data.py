@@ -140,11 +140,11 @@ def _drop_row_number_columns(frame, header: list[str], notes: list[str]):
     return frame
 
 
-def _numbers_from_decimal_commas(frame, skip: str, notes: list[str]):
+def _numbers_from_decimal_commas(frame, skip: list, notes: list[str]):
     import pandas as pd
 
     for column in frame.columns:
-        if column == skip or frame[column].dtype.kind != "O":  # object or pandas' str
+        if column in skip or frame[column].dtype.kind != "O":  # object or pandas' str
             continue
         values = frame[column].dropna().astype(str)
         if len(values) and values.str.match(_DECIMAL_COMMA).all():
@@ -185,12 +185,61 @@ def _labels_as_written(labels: np.ndarray) -> np.ndarray:
     return labels
 
 
+def _target_columns(path: str, target: str, columns) -> list:
+    """The target column(s) that ``--target`` names: one column, or several separated by
+    commas (a multi-label target); a name with a comma in it that is a column stays one."""
+    if target in columns:
+        return [target]
+    names = [name.strip() for name in target.split(",")]
+    if len(names) > 1 and all(names):
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise InputError(f"--target names column {repeated[0]!r} twice; name it once.")
+    for name in names:
+        if name not in columns:
+            raise InputError(
+                f"no column {name!r} in {path}{did_you_mean(name, map(str, columns))}; "
+                f"the columns are {', '.join(map(str, columns))}."
+            )
+    return names
+
+
+def _indicator_columns(frame, rows, path: str):
+    """The target columns as a 0/1 int DataFrame, or an :class:`InputError` naming the column
+    (and data row) that holds something other than 0/1 or true/false."""
+    import pandas as pd
+
+    columns = {}
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind == "b":
+            columns[column] = values.to_numpy().astype(np.int64)
+            continue
+        numeric = pd.to_numeric(values, errors="coerce") if values.dtype.kind == "O" else values
+        bad = ~np.isin(np.asarray(numeric, dtype=float), (0.0, 1.0)) | values.isna().to_numpy()
+        if values.dtype.kind not in "iuf" or bad.any():
+            position = int(np.argmax(bad)) if bad.any() else 0
+            value = values.iloc[position]
+            value = value.item() if hasattr(value, "item") else value  # 2, not np.int64(2)
+            raise InputError(
+                f"the target column {column!r} holds {value!r} (data row "
+                f"{rows[position] + 1} of {path}); every column of a multi-label target must "
+                "hold 0 and 1 (or true and false)."
+            )
+        columns[column] = values.to_numpy().astype(np.int64)
+    return pd.DataFrame(columns, index=frame.index)
+
+
 def load_csv(path: str, target: str):
     """``(X, y, notes)`` from the CSV at ``path``, label column ``target``.
 
+    ``target`` may name several 0/1 (or boolean) columns separated by commas: ``y`` is then a
+    DataFrame of these columns as ints, a multi-label indicator target.
+
     Raises :class:`InputError` for anything that would fail (or be silently wrong) later: a
-    missing or unreadable file, a repeated column name, a missing target column, an infinite
-    value, no feature left. ``notes`` lists what was changed on the way, one line each.
+    missing or unreadable file, a repeated column name, a missing target column, a target
+    column of a multi-label target that is not 0/1, an infinite value, no feature left.
+    ``notes`` lists what was changed on the way, one line each.
     """
     if Path(path).is_dir():
         raise InputError(f"{path} is a folder; give the CSV file in it.")
@@ -202,22 +251,23 @@ def load_csv(path: str, target: str):
     except OSError as exc:  # e.g. no permission to read it
         raise InputError(f"cannot read {path}: {exc.strerror or exc}.") from None
     _check_header(path, header)
-    if target not in frame.columns:
-        raise InputError(
-            f"no column {target!r} in {path}{did_you_mean(target, map(str, frame.columns))}; "
-            f"the columns are {', '.join(map(str, frame.columns))}."
-        )
-    if frame.shape[1] < 2:
-        raise InputError(f"{path} has no feature columns besides the target {target!r}.")
-    missing = frame[target].isna()
+    targets = _target_columns(path, target, frame.columns)
+    shown = ", ".join(map(repr, targets))  # for the messages: 'label' or 'a', 'b', 'c'
+    if frame.shape[1] <= len(targets):
+        raise InputError(f"{path} has no feature columns besides the target {shown}.")
+    missing = frame[targets].isna().any(axis=1)
     if missing.any():
-        notes.append(f"dropping {int(missing.sum())} rows with no {target!r} value")
+        notes.append(f"dropping {int(missing.sum())} rows with no {shown} value")
         frame = frame[~missing]
     if frame.empty:
-        raise InputError(f"{path} has no rows with a {target!r} value.")
+        raise InputError(f"{path} has no rows with a {shown} value.")
     frame = _drop_row_number_columns(frame, header, notes)
     if separator == ";":
-        frame = _numbers_from_decimal_commas(frame, target, notes)
+        frame = _numbers_from_decimal_commas(frame, targets, notes)
+    if len(targets) > 1:
+        labels = _indicator_columns(frame[targets], frame.index, path)
+        return _features(frame, targets, path, notes), labels, notes
+    target = targets[0]
     labels = frame[target].to_numpy()
     if labels.dtype.kind == "f" and np.isinf(labels).any():
         row = int(frame.index[np.argmax(np.isinf(labels))])
@@ -225,7 +275,12 @@ def load_csv(path: str, target: str):
             f"the target column {target!r} has an infinite value (data row {row + 1} of "
             f"{path}); every row needs a class label."
         )
-    features = frame.drop(columns=[target])
+    return _features(frame, [target], path, notes), _labels_as_written(labels), notes
+
+
+def _features(frame, targets: list, path: str, notes: list[str]):
+    """Every column but the target(s), with the empty ones left out (a note) and checked."""
+    features = frame.drop(columns=targets)
     empty = [column for column in features.columns if features[column].isna().all()]
     if empty:
         notes.append(
@@ -234,17 +289,27 @@ def load_csv(path: str, target: str):
         )
         features = features.drop(columns=empty)
     if features.shape[1] == 0:
-        raise InputError(f"{path} has no feature column with any value besides {target!r}.")
+        raise InputError(
+            f"{path} has no feature column with any value besides {', '.join(map(repr, targets))}."
+        )
     rows = features.index  # positions in the file's data rows, kept through the drops
     check_finite_features(features, name=path, describe_row=lambda row: f"data row {rows[row] + 1}")
     _note_numbers_read_as_text(features, notes)
-    return features, _labels_as_written(labels), notes
+    return features
 
 
 def load_bundled(name: str, ratio: float, seed: int):
-    """``(X, y)`` of a bundled data set made long-tailed with ``ratio``."""
-    from skbalance.datasets import load_digits_long_tailed, make_long_tailed
+    """``(X, y)`` of a bundled data set made long-tailed with ``ratio``.
 
+    ``digits_multilabel``: 900 pictures of up to 4 digits, tagged with the digits they hold
+    (a 0/1 matrix, column ``d`` for digit ``d``), ``ratio`` times more pictures with a 0 than
+    with a 9.
+    """
+    from skbalance.datasets import load_digits_long_tailed, load_digits_multilabel, make_long_tailed
+
+    if name == "digits_multilabel":
+        X, _, Y, _ = load_digits_multilabel(ratio, n_train=900, n_test=0, random_state=seed)
+        return X, Y
     if name == "digits":
         X, _, y, _ = load_digits_long_tailed(ratio, n_test_per_class=0, random_state=seed)
         return X, y

@@ -272,7 +272,8 @@ def load_digits_multilabel(
         else:
             Y = _assign_labels(n_rows, counts, n_slots, rng)
         X = _render(Y, images[in_split], targets[in_split], n_slots, rng)
-        X = X[..., np.newaxis] if as_images else X.reshape(len(X), -1)
+        # The width, not -1: an empty test set (n_test=0) has no size to infer it from.
+        X = X[..., np.newaxis] if as_images else X.reshape(len(X), int(np.prod(X.shape[1:])))
         splits.append((X, Y))
     (X_train, Y_train), (X_test, Y_test) = splits
     return X_train, X_test, Y_train, Y_test

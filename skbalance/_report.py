@@ -34,13 +34,18 @@ class ComparisonResult:
     fold_scores : DataFrame
         Every metric, fit and score time for every (strategy, fold).
     per_class_recall : DataFrame
-        Mean recall of every class (columns) for every strategy (rows, leaderboard order).
+        Mean recall of every class (columns) for every strategy (rows, leaderboard order);
+        for a multi-label target, of every label.
     primary_metric : str
         The metric that ranks the leaderboard (the first in ``scoring``).
     best_ : str
         The name of the best strategy.
     classes, positive_label, n_splits
-        The classes of ``y``, the class of interest and the number of folds.
+        The classes of ``y``, the class of interest and the number of folds. For a
+        multi-label (indicator) target: the labels' names, None, and the number of folds.
+    rare_labels : list or None
+        For a multi-label target, the labels with the fewest positive rows, rarest first,
+        whose recall the leaderboard shows; None for one label per row.
     skipped, failures : dict
         Presets that were not offered (name -> why) and strategies that raised (name -> error).
     estimators : dict
@@ -58,6 +63,12 @@ class ComparisonResult:
     skipped: dict = field(default_factory=dict)
     failures: dict = field(default_factory=dict)
     estimators: dict = field(default_factory=dict)
+    rare_labels: list | None = None
+
+    @property
+    def multilabel(self) -> bool:
+        """Whether ``y`` was a multi-label indicator matrix."""
+        return self.rare_labels is not None
 
     @classmethod
     def from_folds(
@@ -72,6 +83,7 @@ class ComparisonResult:
         failures,
         n_splits,
         estimators,
+        rare_labels=None,
     ):
         grouped = folds.groupby("strategy", sort=False)
         columns = {}
@@ -86,7 +98,9 @@ class ComparisonResult:
 
         recall_columns = [f"_recall_{i}" for i in range(len(classes))]
         per_class = grouped[recall_columns].mean().loc[table.index]
-        per_class.columns = pd.Index(list(classes), name="class")
+        per_class.columns = pd.Index(
+            list(classes), name="class" if rare_labels is None else "label"
+        )
         fold_scores = folds.drop(columns=recall_columns).set_index(["strategy", "fold"])
         return cls(
             table=table,
@@ -99,6 +113,7 @@ class ComparisonResult:
             skipped=dict(skipped),
             failures=dict(failures),
             estimators=dict(estimators),
+            rare_labels=None if rare_labels is None else list(rare_labels),
         )
 
     @property
@@ -116,10 +131,11 @@ class ComparisonResult:
         best = self.table.iloc[0]
         score = f"{metric} {best[f'{metric}_mean']:.3f} ± {best[f'{metric}_std']:.3f}"
         if self.best_ == _BASELINE:
-            return (
+            line = (
                 f"No balancing needed: plain training ('{_BASELINE}') scored best ({score}) "
-                f"over {self.n_splits} folds."
+                f"over {self.n_splits} folds"
             )
+            return line + (self._rare_label_recall() if self.multilabel else "") + "."
         line = f"Use '{self.best_}' ({best['description']}): {score}"
         if _BASELINE in self.table.index:
             base = self.table.loc[_BASELINE]
@@ -128,11 +144,23 @@ class ComparisonResult:
             noise = max(best[f"{metric}_std"], base[f"{metric}_std"])
             if gain <= noise:
                 line += " (within the fold-to-fold spread: confirm with more folds or data)"
+        if self.multilabel:
+            return line + self._rare_label_recall() + "."
         recall = self.per_class_recall.loc[self.best_, self.positive_label]
         line += f"; recall of class {self.positive_label!r}: {recall:.3f}"
         if _BASELINE in self.table.index:
             line += f" (none: {self.per_class_recall.loc[_BASELINE, self.positive_label]:.3f})"
         return line + "."
+
+    def _rare_label_recall(self) -> str:
+        """``; recall of the rarest labels: 'c': 0.500 (none: 0.100), ...``."""
+        parts = []
+        for label in self.rare_labels:
+            part = f"{label!r}: {self.per_class_recall.loc[self.best_, label]:.3f}"
+            if _BASELINE in self.table.index and self.best_ != _BASELINE:
+                part += f" (none: {self.per_class_recall.loc[_BASELINE, label]:.3f})"
+            parts.append(part)
+        return "; recall of the rarest labels: " + ", ".join(parts)
 
     def display_table(self) -> pd.DataFrame:
         """The leaderboard as text cells: ``mean ± std`` per metric and the fit time."""
@@ -177,6 +205,8 @@ class ComparisonResult:
             "recommendation": self.recommendation,
             "classes": [_plain(c) for c in self.classes],
             "positive_label": _plain(self.positive_label),
+            "multilabel": self.multilabel,
+            "rare_labels": [_plain(label) for label in self.rare_labels or []],
             "n_splits": self.n_splits,
             "leaderboard": leaderboard,
             "skipped": dict(self.skipped),
@@ -233,7 +263,7 @@ class ComparisonResult:
         image = heat.imshow(self.per_class_recall.to_numpy(), vmin=0, vmax=1, cmap="viridis")
         heat.set_xticks(range(n_classes), [str(c) for c in self.classes], rotation=90)
         heat.set_yticks(positions, names)
-        heat.set_title("recall per class")
+        heat.set_title("recall per label" if self.multilabel else "recall per class")
         fig.colorbar(image, ax=heat, fraction=0.046)
         fig.tight_layout()
         if path is not None:
