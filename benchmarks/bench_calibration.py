@@ -79,6 +79,10 @@ TECHNIQUES = {
     "oversample": ("RandomOverSampler, once", {"sampler": "over", "resample": "once"}),
     "undersample": ("RandomUnderSampler, once", {"sampler": "under", "resample": "once"}),
     "undersample_epoch": ("RandomUnderSampler, per epoch", {"sampler": "under"}),
+    "undersample_epoch_steps": (
+        "RandomUnderSampler, per epoch, as many steps as none",
+        {"sampler": "under", "epochs": "same_steps"},
+    ),
     "class_batches": ('batch_sampling="class"', {"batch_sampling": "class"}),
     "logit_adjusted": ('loss="logit_adjusted"', {"loss": "logit_adjusted"}),
     "focal": ('loss="focal" (no exact correction)', {"loss": "focal"}),
@@ -113,11 +117,16 @@ def fit_predict(params: dict, output_prior: str, data, seed: int) -> np.ndarray:
     from skbalance.keras import KerasBalancedClassifier, PriorCorrectionWarning
 
     X_train, _, y_train, _ = data
-    params = dict(params)
+    params = {"epochs": EPOCHS, **params}
     if "sampler" in params:
         params["sampler"] = _sampler(params["sampler"])
+    if params["epochs"] == "same_steps":
+        # An under-sampled epoch has K * n_min rows: scale the epochs so that the network
+        # takes as many gradient steps as the unbalanced model (and sees more majority rows).
+        counts = np.bincount(y_train)
+        params["epochs"] = round(EPOCHS * len(y_train) / (len(counts) * counts.min()))
     clf = KerasBalancedClassifier(
-        hidden_units=HIDDEN_UNITS, epochs=EPOCHS, batch_size=BATCH_SIZE, random_state=seed,
+        hidden_units=HIDDEN_UNITS, batch_size=BATCH_SIZE, random_state=seed,
         output_prior=output_prior, **params,
     )  # fmt: skip
     with warnings.catch_warnings():  # focal's warning is the row's "(no exact correction)"

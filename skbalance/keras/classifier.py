@@ -966,6 +966,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         """Logits, shape (n_samples, n_classes); binary: the log-odds of ``classes_[1]``, (n,).
 
+        Shifted to ``output_prior_`` (``log output_prior_ - log effective_prior_``), so they
+        are the log-probabilities of ``predict_proba`` up to a constant per row.
+
         For an indicator ``y``: each label's logit (log-odds), shape (n_samples, n_labels).
         """
         logits = self._logits(X)
