@@ -25,7 +25,8 @@ half (stratified) for testing:
 - ``lt4``: ``make_classification``, 4 classes of shares 70/20/7/3%, 10 features (6 informative).
 
 Run: ``KERAS_BACKEND=jax python benchmarks/bench_calibration.py`` (seeds 0 1 2, both data
-sets, 8 minutes on the shared 2-core machine under load); ``--seeds``, ``--datasets``, ``--techniques``, ``--quick`` (seed 0, binary only).
+sets, 8 minutes on the shared 2-core machine under load); ``--seeds``, ``--datasets``,
+``--techniques``, ``--quick`` (seed 0, binary only).
 """
 
 from __future__ import annotations

@@ -126,6 +126,10 @@ CASES = {
         normalise(np.array([60, 40, 10]) * [2, 1, 3]),
     ),
     "undersample_epoch": ({"sampler": RandomUnderSampler()}, False, [1, 1, 1]),
+    "smote_epoch_weighted": (
+        {"sampler": SMOTE(sampling_strategy={"b": 40, "c": 30})}, True,
+        normalise(np.array([60, 40, 30]) * [2, 1, 3]),
+    ),
     "undersample_epoch_weighted": (
         {"sampler": RandomUnderSampler(sampling_strategy={"a": 30})}, True,
         normalise(np.array([30, 20, 10]) * [2, 1, 3]),

@@ -71,6 +71,15 @@ class PriorCorrectionWarning(UserWarning):
     a shift of the class prior, so the correction of ``output_prior`` fixes the prior part only
     (resampling, class weights); calibrate on held-out data (``CalibratedClassifierCV``) when
     the probabilities themselves matter.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skbalance.keras import PriorCorrectionWarning
+    >>> issubclass(PriorCorrectionWarning, UserWarning)
+    True
+    >>> with warnings.catch_warnings():  # make it an error, e.g. in a test
+    ...     warnings.simplefilter("error", PriorCorrectionWarning)
     """
 
 
