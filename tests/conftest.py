@@ -63,6 +63,7 @@ KERAS_TEST_MODULES = frozenset(
     {
         "test_classifier.py",
         "test_classifier_longtail.py",
+        "test_classifier_prior.py",
         "test_feed.py",
         "test_losses.py",
         "test_losses_multilabel.py",

@@ -28,6 +28,7 @@ _LAZY = {
     "multilabel_logit_adjusted_loss": "skbalance.keras.losses",
     "BalancedDataset": "skbalance.keras.feed",
     "KerasBalancedClassifier": "skbalance.keras.classifier",
+    "PriorCorrectionWarning": "skbalance.keras._prior",
 }
 
 __all__ = sorted(_LAZY)

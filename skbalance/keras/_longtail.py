@@ -22,7 +22,8 @@ import keras
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from skbalance.keras._epoch_plan import BATCH_SAMPLING
+from skbalance.keras._epoch_plan import BATCH_SAMPLING, class_shares
+from skbalance.keras._prior import expected_epoch_mass, shift_logits
 from skbalance.keras.feed import BalancedDataset
 from skbalance.weights import compute_class_weight
 
@@ -89,6 +90,7 @@ class EpochFeed(NamedTuple):
     feed: BalancedDataset
     class_counts: np.ndarray  # rows per class code in the first epoch's draw
     class_weight: dict  # label -> weight, computed on that draw
+    class_mass: object  # epoch -> expected weighted rows per class code served that epoch
 
 
 def epoch_feed(
@@ -124,10 +126,48 @@ def epoch_feed(
     codes = feed.epoch_codes_
     class_counts = np.bincount(codes, minlength=len(classes))
     weights = compute_class_weight(class_weight, y=classes[codes], beta=beta)
+    class_mass = _epoch_class_mass(
+        feed, classes=classes, class_weight=None if class_weight is None else weights,
+        class_weight_from_epoch=class_weight_from_epoch, epochs=epochs,
+    )  # fmt: skip
     if class_weight is not None:
         # Same seed, so the same draws; the weights are now keyed by the user's labels.
         feed = feed.replace(class_weight=weights, class_weight_from_epoch=class_weight_from_epoch)
-    return EpochFeed(feed, class_counts, weights)
+    return EpochFeed(feed, class_counts, weights, class_mass)
+
+
+def _epoch_class_mass(feed, *, classes, class_weight, class_weight_from_epoch, epochs):
+    """``epoch -> expected weighted rows per class`` of the (not yet class-weighted) ``feed``.
+
+    An epoch draws ``m * share_c`` rows of class ``c`` from the pool (the sampler's rows, or
+    all rows), each of the class's mean ``sample_weight``; class weights apply from
+    ``class_weight_from_epoch`` on. The first epoch's pool stands for every epoch's (the same
+    class counts every epoch for samplers whose counts their ``sampling_strategy`` fixes).
+    """
+    if feed.sampler is None:  # the pool is every row
+        pool_codes, pool_weights = feed._codes, feed._row_weight
+    else:
+        # An "instance" epoch serves its pool exactly; otherwise the same seed redraws the
+        # pool (one more sampler fit) without the batch sampling.
+        pool = feed
+        if feed.batch_sampling != "instance":
+            pool = feed.replace(batch_sampling="instance")
+        plan = pool._epoch_batches(pool.epoch_)
+        pool_codes, pool_weights = plan.targets, plan.weights
+    pool_counts = np.bincount(pool_codes, minlength=len(classes))
+    per_class = None
+    if class_weight is not None:
+        per_class = np.array([class_weight[c] for c in classes.tolist()], dtype=np.float64)
+
+    def class_mass(epoch: int) -> np.ndarray:
+        shares = class_shares(pool_counts, feed.batch_sampling, epoch=epoch, epochs=epochs)
+        return expected_epoch_mass(
+            pool_codes, pool_weights, n_classes=len(classes),
+            rows_per_epoch=feed.rows_per_epoch_, shares=shares,
+            class_weights=per_class if epoch >= class_weight_from_epoch else None,
+        )  # fmt: skip
+
+    return class_mass
 
 
 def adjust_logits(logits: np.ndarray, log_prior: np.ndarray, tau: float) -> np.ndarray:
@@ -138,10 +178,9 @@ def adjust_logits(logits: np.ndarray, log_prior: np.ndarray, tau: float) -> np.n
     """
     if tau == 0:
         return logits
-    if logits.shape[1] == 1:
-        shift = tau * (log_prior[1] - log_prior[0])
-        return (logits - shift).astype(np.float32)
-    return (logits - tau * log_prior[None, :]).astype(np.float32)
+    # A prior shift like output_prior's (see skbalance.keras._prior): to prior * exp(-tau log
+    # prior) from the network's own.
+    return shift_logits(logits, -tau * np.asarray(log_prior))
 
 
 def _balanced_accuracy(codes: np.ndarray, predicted: np.ndarray, n_classes: int) -> float:

@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
 from skbalance._rows import fresh_sampler
+from skbalance.keras._prior import label_mass
 from skbalance.keras._serving import EpochBatches
 from skbalance.keras._training import ArrayFeed, array_feed, check_loss_instance, resample_once
 from skbalance.weights import LabelWeights, compute_label_weight
@@ -226,6 +227,9 @@ class LabelSource(NamedTuple):
     class_counts: np.ndarray  # positive rows per label, of the rows trained on
     n_rows: int
     class_weight: LabelWeights
+    # epoch -> each label's weighted (positive, negative) rows, shape (2, n_labels): what the
+    # effective positive rates (output_prior) are read from
+    class_mass: object
 
 
 def label_training_source(
@@ -244,7 +248,10 @@ def label_training_source(
         label_weight = check_training_labels(
             estimator, target._replace(matrix=first), slice(None), where="the first epoch's draw"
         )
-        return LabelSource(feed, first.sum(axis=0), len(first), label_weight)
+        # Every epoch serves m rows of a fresh draw; the first one's rates stand for all.
+        pool = feed._draw(0)
+        mass = label_mass(pool.targets, pool.weights, label_weight)
+        return LabelSource(feed, first.sum(axis=0), len(first), label_weight, lambda _: mass)
     if estimator.sampler is not None:
         X, Y, sample_weight = resample_once(
             estimator.sampler, X, Y, sample_weight, seed=sampler_seed
@@ -258,7 +265,8 @@ def label_training_source(
     data = array_feed(
         X, Y.astype(np.float32), sample_weight, batch_size=estimator.batch_size, seed=shuffle_seed
     )
-    return LabelSource(data, Y.sum(axis=0), len(Y), label_weight)
+    mass = label_mass(Y, sample_weight, label_weight)
+    return LabelSource(data, Y.sum(axis=0), len(Y), label_weight, lambda _: mass)
 
 
 def make_label_loss(estimator, source: LabelSource) -> keras.losses.Loss:

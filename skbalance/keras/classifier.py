@@ -65,6 +65,20 @@ from skbalance.keras._multilabel import (
     make_label_loss,
     read_indicator,
 )
+from skbalance.keras._prior import (
+    OUTPUT_PRIOR_CONSTRAINT,
+    check_output_prior,
+    check_some_mass,
+    corrects,
+    effective_label_rate,
+    effective_prior,
+    expected_epoch_mass,
+    loss_log_prior,
+    output_shift,
+    shift_logits,
+    target_prior,
+    warn_inexact,
+)
 from skbalance.keras._training import (
     LOSSES,
     array_feed,
@@ -96,6 +110,9 @@ class _TrainingSource(NamedTuple):
     class_counts: np.ndarray  # rows per class (class-index order) the network is trained on
     n_rows: int
     class_weight: dict  # label -> weight, computed on the rows trained on
+    # epoch -> weighted rows per class code served that epoch (expected, for a per-epoch
+    # feed); per label (2, n_labels): weighted positive and negative rows. See _prior.
+    class_mass: object
 
 
 class _Architecture(NamedTuple):
@@ -190,6 +207,23 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         Post-hoc logit adjustment (Menon et al. 2021): predictions use ``logits - tau *
         log(class_prior_)``. A float is ``tau``; ``"auto"`` picks it from 0, 0.1, ..., 2 for
         the best balanced accuracy on the validation split (needs ``validation_fraction``).
+    output_prior : {"train", "data", "uniform"} or array-like of shape (n_classes,), \
+            default="train"
+        The class prior the outputs (``predict_proba``, ``decision_function``, ``predict``)
+        assume. ``"train"``: the network's own, i.e. the *effective training prior*
+        (``effective_prior_``) that balancing put in; ``"data"``: the class frequencies of the
+        ``y`` given to ``fit`` (unweighted), so the probabilities are calibrated for data
+        distributed like it; ``"uniform"``: equal priors (balanced decisions); an array: a
+        deployment prior you know, normalised (each entry > 0). The logits are shifted by
+        ``log(output_prior_) - log(effective_prior_)``, the exact prior-shift correction
+        (Saerens et al. 2002), so ``predict`` stays the argmax of ``predict_proba``. With an
+        indicator ``y``: each label's positive rate (an array: one rate in (0, 1) per label;
+        ``"uniform"``: 0.5), each logit shifted by ``logit(target) - logit(effective)``.
+        Exclusive with ``posthoc_adjustment``. Losses whose effect is not a prior shift
+        (focal with gamma > 0 or alpha, LDAM, asymmetric, distribution-balanced, unknown loss
+        instances) get a :class:`~skbalance.keras.PriorCorrectionWarning`: only the
+        prior of the resampling and weights is corrected. See docs/classifier.md,
+        *Calibrated probabilities*.
     head_retrain_epochs : int, default=0
         Classifier re-training (cRT, Kang et al. 2020): after training, freeze every layer but
         the last one with weights and retrain it for this many epochs on class-balanced
@@ -280,6 +314,17 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         indicator ``y``, each label's positive rate in those rows.
     posthoc_tau_ : float
         The post-hoc adjustment's tau applied at predict time (0.0 without it).
+    effective_prior_ : ndarray of shape (n_classes,)
+        The class prior the network's own logits assume, worked out from how it was trained:
+        the weighted rows per class trained on (after resampling; class weights times
+        ``sample_weight``), for a per-epoch feed the expected rows of the epoch the weights
+        come from (the last one, or the best with ``early_stopping``: for DRW and
+        ``"progressive"`` the prior in force at the end), divided by ``prior ** tau`` for the
+        logit-adjusted and balanced-softmax losses; class-balanced for cRT. For an indicator
+        ``y``, each label's effective positive rate.
+    output_prior_ : ndarray of shape (n_classes,)
+        The prior the outputs assume (``output_prior`` resolved; ``effective_prior_`` for
+        ``"train"``).
 
     Notes
     -----
@@ -355,6 +400,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "distribution_strategy": "no_validation",  # checked in fit: needs TensorFlow's type
+        "output_prior": OUTPUT_PRIOR_CONSTRAINT,
         **LONGTAIL_CONSTRAINTS,
     }
 
@@ -378,6 +424,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         batch_sampling="instance",
         class_weight_from_epoch=0,
         posthoc_adjustment=None,
+        output_prior="train",
         head_retrain_epochs=0,
         optimizer="adam",
         learning_rate=None,
@@ -410,6 +457,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         self.batch_sampling = batch_sampling
         self.class_weight_from_epoch = class_weight_from_epoch
         self.posthoc_adjustment = posthoc_adjustment
+        self.output_prior = output_prior
         self.head_retrain_epochs = head_retrain_epochs
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -483,6 +531,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 f"y has only one class ({classes[0]!r}); a classifier needs samples of at "
                 "least 2 classes."
             )
+        given_prior = check_output_prior(self, classes, multilabel=target is not None)
         architecture = _Architecture(self.model, hidden_units, tuple(X.shape[1:]))
         if continuing:
             self._check_warm_start(classes, architecture, multilabel=target is not None)
@@ -496,8 +545,12 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             check_training_labels(self, target, slice(None), where="y")
             row_class_weight = np.ones(len(X), dtype=np.float32)
         check_weighted_rows(sample_weight, row_class_weight)
+        if target is None:
+            row_mass = row_class_weight * (1.0 if sample_weight is None else sample_weight)
+            check_some_mass(np.bincount(codes, weights=row_mass), classes, self.output_prior)
         check_loss_instance(self.loss)
         strategy = self._check_distribution_strategy()
+        warn_inexact(self, multilabel=target is not None)
 
         # 2. Seeds and the validation split.
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -538,10 +591,30 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             )
         elif self.posthoc_adjustment is not None:
             fitted["posthoc_tau_"] = float(self.posthoc_adjustment)
+        fitted.update(self._output_prior(fitted["effective_prior_"], codes, given_prior, classes))
 
         # 4. Install the fit, in one place.
         self._set_fitted(fitted)
         return self
+
+    def _output_prior(self, effective, codes, given_prior, classes) -> dict:
+        """``output_prior_`` and the logit shift that puts it in place of ``effective``."""
+        multilabel = codes.ndim == 2
+        data = codes.mean(axis=0) if multilabel else np.bincount(codes) / len(codes)
+        target = target_prior(
+            self.output_prior, given_prior, data=data, effective=effective, multilabel=multilabel
+        )
+        if not corrects(self.output_prior):
+            return {"output_prior_": target, "_logit_shift": None}
+        # A prior of 0 (or a rate of 1) cannot be shifted away: a class weighted 0 after
+        # resampling, or a label whose positives (or negatives) all weigh 0.
+        check_some_mass(
+            effective * (1 - effective if multilabel else 1), classes, self.output_prior
+        )
+        return {
+            "output_prior_": target,
+            "_logit_shift": output_shift(effective, target, multilabel=multilabel),
+        }
 
     def _check_fit_input(self, X, y, *, continuing: bool, multi_output: bool = False):
         """``(X, labels, n_features, feature_names)`` checked for ``fit``; self is not touched.
@@ -648,6 +721,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         # Compiled at every fit, a warm start too: the loss, optimizer and learning rate are
         # those of the current parameters, and the loss's class counts this fit's.
         self._compile(network, source, n_outputs)
+        callbacks = self._make_callbacks(has_validation=validation_data is not None)
         with no_retracing_warning():
             # The source is its own Keras data adapter: it shuffles every epoch, seeded from
             # random_state, on every backend (fit's shuffle argument does not reach it), and
@@ -656,7 +730,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 source.data,
                 epochs=self.epochs,
                 verbose=self.verbose,
-                callbacks=self._make_callbacks(has_validation=validation_data is not None),
+                callbacks=callbacks,
                 validation_data=validation_data,
             )
         history = {
@@ -680,6 +754,23 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             # model_ is left compiled for the whole network, as without cRT.
             self._compile(network, source, n_outputs)
         check_finite_weights(network, history)
+        # The epoch whose weights the network ends with: the best one when early stopping
+        # restores it (our EarlyStopping is the last callback), else the last one trained.
+        final_epoch = len(history.get("loss", ())) - 1
+        if self.early_stopping and callbacks[-1].best_weights is not None:
+            final_epoch = callbacks[-1].best_epoch
+        class_counts, class_mass = source.class_counts, source.class_mass(final_epoch)
+        if self.head_retrain_epochs > 0:
+            # cRT refits the head, bias included, on class-balanced batches of the training
+            # rows (their sample_weight only): equal draws of each class's mean weight.
+            class_counts = np.ones(len(classes))
+            class_mass = expected_epoch_mass(
+                codes_train, weight_train, n_classes=len(classes), rows_per_epoch=1,
+                shares=class_counts / len(classes), class_weights=None,
+            )  # fmt: skip
+        loss_term = loss_log_prior(
+            self, class_counts, source.n_rows, multilabel=target is not None
+        )
         return {
             "model_": network,
             "history_": history,
@@ -688,6 +779,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             # per label (indicator y): positive rate; else the class distribution
             "class_prior_": source.class_counts
             / (source.n_rows if target is not None else source.class_counts.sum()),
+            "effective_prior_": effective_prior(class_mass, loss_term)
+            if target is None
+            else effective_label_rate(class_mass, loss_term),
             "_n_outputs": n_outputs,
         }
 
@@ -765,7 +859,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                     self.sampler, X, classes[codes], sample_weight, seed=sampler_seed
                 )
                 codes = np.searchsorted(classes, labels)
-            feed, class_counts, class_weight = epoch_feed(
+            feed, class_counts, class_weight, epoch_mass = epoch_feed(
                 X, classes[codes], sample_weight, classes=classes,
                 sampler=sampler, batch_sampling=self.batch_sampling,
                 batch_size=self.batch_size, class_weight=self.class_weight, beta=self.beta,
@@ -773,7 +867,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 seed=shuffle_seed if sampler is None else sampler_seed,
             )  # fmt: skip
             _check_class_counts(class_counts, classes)
-            return _TrainingSource(feed, class_counts, feed.rows_per_epoch_, class_weight)
+            return _TrainingSource(
+                feed, class_counts, feed.rows_per_epoch_, class_weight, epoch_mass
+            )
         if self.sampler is not None:
             X, labels, sample_weight = resample_once(
                 self.sampler, X, classes[codes], sample_weight, seed=sampler_seed
@@ -793,7 +889,8 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         data = array_feed(
             X, _targets(codes, n_outputs), weights, batch_size=self.batch_size, seed=shuffle_seed
         )
-        return _TrainingSource(data, class_counts, len(codes), class_weight)
+        mass = np.bincount(codes, weights=weights, minlength=len(classes))
+        return _TrainingSource(data, class_counts, len(codes), class_weight, lambda _: mass)
 
     def _build_network(
         self, X, architecture: _Architecture, n_classes: int, seed: int, *, multilabel: bool
@@ -869,6 +966,9 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     def decision_function(self, X) -> np.ndarray:
         """Logits, shape (n_samples, n_classes); binary: the log-odds of ``classes_[1]``, (n,).
 
+        Shifted to ``output_prior_`` (``log output_prior_ - log effective_prior_``), so they
+        are the log-probabilities of ``predict_proba`` up to a constant per row.
+
         For an indicator ``y``: each label's logit (log-odds), shape (n_samples, n_labels).
         """
         logits = self._logits(X)
@@ -915,8 +1015,12 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         return getattr(self, "_multilabel", False)
 
     def _logits(self, X) -> np.ndarray:
-        """The network's logits, post-hoc adjusted when ``posthoc_adjustment`` asks for it."""
+        """The network's logits, shifted to ``output_prior_`` (or post-hoc adjusted, when
+        ``posthoc_adjustment`` asks for it: the two are exclusive)."""
         logits = self._network_logits(X)
+        shift = getattr(self, "_logit_shift", None)  # absent from a fit pickled before it
+        if shift is not None:
+            return shift_logits(logits, shift)
         tau = getattr(self, "posthoc_tau_", 0.0)
         return adjust_logits(logits, np.log(self.class_prior_), tau) if tau else logits
 
