@@ -205,26 +205,31 @@ ML_DATASETS: dict[str, tuple[Callable[[int], Split], int]] = {
 # -------------------------------------------------------------------------------- methods
 
 
+def _classifier(epochs: int, seed: int, **params):
+    """The KerasBalancedClassifier of every skbalance row: the shared network and budget."""
+    from skbalance.keras import KerasBalancedClassifier
+
+    return KerasBalancedClassifier(
+        hidden_units=HIDDEN_UNITS,
+        learning_rate=LEARNING_RATE,
+        batch_size=BATCH_SIZE,
+        epochs=epochs,
+        random_state=seed,
+        **params,
+    )
+
+
 def _skbalance(**params) -> Callable[[Split, int, int], np.ndarray]:
     """A method that is a KerasBalancedClassifier with these parameters (epoch-relative ones
     given as callables of the epoch count)."""
 
     def run(split: Split, epochs: int, seed: int) -> np.ndarray:
-        from skbalance.keras import KerasBalancedClassifier
-
         resolved = {
             k: v(epochs) if callable(v) and k != "sampler" else v for k, v in params.items()
         }
         if "sampler" in resolved:
             resolved["sampler"] = resolved["sampler"]()
-        clf = KerasBalancedClassifier(
-            hidden_units=HIDDEN_UNITS,
-            learning_rate=LEARNING_RATE,
-            batch_size=BATCH_SIZE,
-            epochs=epochs,
-            random_state=seed,
-            **resolved,
-        )
+        clf = _classifier(epochs, seed, **resolved)
         clf.fit(split.X_train, split.y_train)
         if split.y_train.ndim == 2:  # multi-label: 0/1 predictions and per-label scores
             return clf.predict(split.X_test), clf.predict_proba(split.X_test)
@@ -280,15 +285,7 @@ def _peer_imblearn_ros(split: Split, epochs: int, seed: int) -> np.ndarray:
 def _ceiling(split: Split, epochs: int, seed: int) -> np.ndarray | None:
     if split.X_balanced is None:
         return None
-    from skbalance.keras import KerasBalancedClassifier
-
-    clf = KerasBalancedClassifier(
-        hidden_units=HIDDEN_UNITS,
-        learning_rate=LEARNING_RATE,
-        batch_size=BATCH_SIZE,
-        epochs=epochs,
-        random_state=seed,
-    )
+    clf = _classifier(epochs, seed)
     return clf.fit(split.X_balanced, split.y_balanced).predict(split.X_test)
 
 
@@ -449,17 +446,10 @@ def _selected(split: Split, epochs: int, seed: int):
     training rows, then the best candidate refitted on all of them."""
     from sklearn.model_selection import GridSearchCV
 
-    from skbalance.keras import KerasBalancedClassifier
     from skbalance.model_selection import IterativeStratifiedKFold
 
     search = GridSearchCV(
-        KerasBalancedClassifier(
-            hidden_units=HIDDEN_UNITS,
-            learning_rate=LEARNING_RATE,
-            batch_size=BATCH_SIZE,
-            epochs=epochs,
-            random_state=seed,
-        ),
+        _classifier(epochs, seed),
         _selection_grid(),
         scoring="f1_macro",
         cv=IterativeStratifiedKFold(3, shuffle=True, random_state=seed),
