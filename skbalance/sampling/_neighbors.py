@@ -218,9 +218,7 @@ class _BlockMinima:
         for lo in range(0, padded, tile):
             hi = min(lo + tile, padded)
             part = dist[: hi - lo] if full is None else full[lo:hi]
-            for sub in range(lo, hi, product_rows):
-                end = min(sub + product_rows, hi)
-                np.matmul(self.aug[sub:end], q_aug_t, out=part[sub - lo : end - lo])
+            _products(self.aug[lo:hi], q_aug_t, part, product_rows)
             if hi > self.n_ref:
                 part[max(self.n_ref - lo, 0) :] = np.inf  # padding of the last block
             if self_index is not None:
@@ -242,6 +240,25 @@ class _BlockMinima:
         return block_min <= (threshold + self.underflow)[:, None]
 
 
+def _products(left: np.ndarray, right: np.ndarray, out: np.ndarray, rows: int) -> None:
+    """``out[...] = left @ right``, as matrix products of at most ``rows`` rows of ``left``.
+
+    The full ``rows``-row pieces go to NumPy as one stack: its matmul loops over a stack in
+    C, one BLAS call per piece (each still small enough for BLAS to run on the calling
+    thread), where a Python loop would pay a call's overhead per piece, about what a
+    piece's work costs here.
+    """
+    n_full = left.shape[0] // rows * rows
+    if n_full:
+        np.matmul(
+            left[:n_full].reshape(-1, rows, left.shape[1]),
+            right,
+            out=out[:n_full].reshape(-1, rows, out.shape[1]),
+        )
+    if n_full < left.shape[0]:
+        np.matmul(left[n_full:], right, out=out[n_full:])
+
+
 def kneighbors(
     reference,
     k: int,
@@ -249,7 +266,8 @@ def kneighbors(
     query=None,
     query_index: np.ndarray | None = None,
     n_jobs: int | None = None,
-) -> np.ndarray:
+    return_distance: bool = False,
+):
     """Indices of the ``k`` nearest reference rows of each query row, nearest first.
 
     Exact: the rows first in the order of (float64 squared Euclidean distance, index), as a
@@ -271,10 +289,19 @@ def kneighbors(
     n_jobs : int, default=None
         Worker threads, as :func:`skbalance.sampling._threads.effective_n_threads` counts
         them (``None``: every usable core, within threadpoolctl limits and joblib contexts).
+    return_distance : bool, default=False
+        Also return the canonical squared distances the ranking used (computed anyway:
+        a caller needing distances does not compute them again).
 
     Returns
     -------
-    ndarray of shape (n_query, k), dtype intp
+    indices : ndarray of shape (n_query, k), dtype intp
+    squared_distances : ndarray of shape (n_query, k), dtype float64
+        Only with ``return_distance``: the canonical squared distances (see the module
+        docstring) of the data times ``2**e``, where ``e`` is 0 unless the largest
+        magnitude of ``reference`` and ``query`` together lies outside ``2**+-200`` (then
+        the ``e`` that brings it to ``[1, 2)``): exact scaling, so only their ratios, which
+        ranks need, are the unscaled data's.
     """
     if query is None:
         query = reference
@@ -282,7 +309,8 @@ def kneighbors(
             query_index = np.arange(reference.shape[0])
     n_ref, n_query = reference.shape[0], query.shape[0]
     if n_query == 0:
-        return np.empty((0, k), dtype=np.intp)
+        empty = np.empty((0, k), dtype=np.intp)
+        return (empty, np.empty((0, k))) if return_distance else empty
     if k > n_ref - (query_index is not None):
         raise ValueError(f"asked for {k} neighbours among {n_ref} points")  # caller checks first
 
@@ -311,6 +339,7 @@ def kneighbors(
     product_rows = min(tile, max(1, int(serial_size) // (n_inner * chunk))) if bounded else tile
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
+    distances = np.empty((n_query, k)) if return_distance else np.empty((0, k))
 
     # a small reference keeps each chunk's E of every row: the rows of the passing blocks
     # are then pruned one by one (the same bound, with the k-th smallest row E) before
@@ -340,21 +369,24 @@ def kneighbors(
         self_index = None if query_index is None else query_index[start:stop]
         q_canonical = space.canonical(rows)
         out = result[start:stop]
+        out_dist = distances[start:stop]  # empty without return_distance
         # data where float32 leaves most rows ambiguous go straight to float64
         searcher = second_pass() if float64_first else first
         passing, block_min, kept = best_blocks(searcher, rows, self_index, keep)
-        n_pass = passing.sum(axis=1)
+        n_pass = np.count_nonzero(passing, axis=1)
         if k < n_blocks:
             # the common case: only the k smallest block minima pass (the k-th passes)
             simple = np.flatnonzero(n_pass == k)
-            blocks = np.nonzero(passing[simple])[1].reshape(-1, k)  # increasing per row
+            blocks = _true_columns(passing[simple]).reshape(-1, k)  # increasing per row
             if kept[1] is not None:
                 queries = q_canonical[simple]
-                out[simple] = _score_rows(exact_blocks, queries, blocks, simple, kept, k)
+                found, dist = _score_rows(exact_blocks, queries, blocks, simple, kept, k)
             else:
                 own = None if self_index is None else self_index[simple]
-                found, _ = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
-                out[simple] = found
+                found, dist = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
+            out[simple] = found
+            if return_distance:
+                out_dist[simple] = dist
             rest = np.flatnonzero(n_pass != k)
         else:
             rest = np.arange(stop - start)
@@ -373,6 +405,8 @@ def kneighbors(
             )
             duplicated = dist[:, -1] == 0
             out[rest[slow[duplicated]]] = found[duplicated]
+            if return_distance:
+                out_dist[rest[slow[duplicated]]] = 0.0
             slow = slow[~duplicated]
         if len(slow) and searcher.dtype != np.float64:
             # many blocks within the float32 bound: the float64 bound is ~1e9 times tighter
@@ -390,8 +424,12 @@ def kneighbors(
             part = left[lo : lo + group]
             blocks, valid = _listed(passing[part], counts[part])
             own = None if self_index is None else self_index[rest[part]]
-            found, _ = _score(exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k)
+            found, dist = _score(
+                exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k
+            )
             out[rest[part]] = found
+            if return_distance:
+                out_dist[rest[part]] = dist
 
     workers = min(workers, len(starts))
     if workers <= 1:
@@ -400,7 +438,7 @@ def kneighbors(
     else:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(run, starts))
-    return result
+    return (result, distances) if return_distance else result
 
 
 def _exact_blocks(reference: np.ndarray, space: _Space) -> np.ndarray:
@@ -483,8 +521,9 @@ def _k_first(columns: np.ndarray, dist: np.ndarray, k: int):
     return np.take_along_axis(columns, order, axis=1), np.take_along_axis(dist, order, axis=1)
 
 
-def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int) -> np.ndarray:
-    """:func:`_score` of the given blocks, only on their rows whose own ``E`` passes.
+def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int):
+    """:func:`_score` of the given blocks, only on their rows whose own ``E`` passes:
+    ``(columns, distances)``.
 
     ``kept`` is the searcher, the chunk's ``E`` of every reference row (masked rows
     ``+inf``) and the query norm bounds. The k-th smallest ``E`` of the blocks' rows is the
@@ -493,33 +532,44 @@ def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int) -> np.nd
     ``E``), so the bound that lets blocks pass, applied with it to single rows, keeps a
     superset of the answer; the threshold grows with the k-th value, so the rows of failing
     blocks fail it too.
+
+    The few rows that pass are scored as one flat list (no padding to a common width): a
+    sort by (query, distance), stable so that equal distances keep index order, puts each
+    query's ``k`` first at the start of its run.
     """
     searcher, full, query_norm = kept
     n_rows = blocks.shape[0]
     if n_rows == 0:
-        return np.empty((0, k), dtype=np.intp)
-    columns = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
-    e = full[columns, positions[:, None]]  # (n_rows, k * _BLOCK), in index order
+        return np.empty((0, k), dtype=np.intp), np.empty((0, k))
+    # (n_rows, k * _BLOCK), in index order: a block's rows as one index, not one per row
+    e = full.reshape(-1, _BLOCK, full.shape[1])[blocks, :, positions[:, None]]
+    e = e.reshape(n_rows, -1)
     kth = np.partition(e, k - 1, axis=1)[:, k - 1]
     passing = searcher.passing(e, kth, query_norm[positions])
     passing &= e < np.inf  # padding and the query's own row
-    counts = passing.sum(axis=1)
-    width = int(counts.max())
-    row, slot_of = np.nonzero(passing)  # each row's passing columns in index order
-    slot = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
-    picked = np.zeros((n_rows, width), dtype=np.intp)
-    picked[row, slot] = columns[row, slot_of]
-    valid = np.arange(width) < counts[:, None]
-    # canonical distance: feature by feature, first to last, in float64
-    block_of, within = np.divmod(picked, _BLOCK)
-    diff = exact_blocks[block_of, :, within]  # (n_rows, width, features)
-    diff -= queries[:, None, :]
+    row, slot = np.divmod(np.flatnonzero(passing), passing.shape[1])  # in index order
+    block, within = np.divmod(slot, _BLOCK)
+    block = blocks[row, block]
+    # canonical distance: feature by feature, first to last, in float64; one contiguous
+    # run per feature
+    diff = exact_blocks.transpose(1, 0, 2)[:, block, within]  # (features, candidates)
+    diff -= queries.T[:, row]
     diff *= diff
-    dist = diff[:, :, 0].copy()
-    for feature in range(1, exact_blocks.shape[1]):
-        dist += diff[:, :, feature]
-    dist[~valid] = np.inf
-    return _k_first(picked, dist, k)[0]
+    dist = diff[0].copy()
+    for feature in range(1, len(diff)):
+        dist += diff[feature]
+    counts = np.bincount(row, minlength=n_rows)
+    if counts.min() < k:
+        raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
+    order = np.lexsort((dist, row))
+    chosen = order[(np.cumsum(counts) - counts)[:, None] + np.arange(k)]
+    return block[chosen] * _BLOCK + within[chosen], dist[chosen]
+
+
+def _true_columns(mask: np.ndarray) -> np.ndarray:
+    """Column of every true entry of a 2-D mask, row by row (``np.nonzero(mask)[1]``,
+    without the row indices: ~10x faster on a chunk's masks)."""
+    return np.flatnonzero(mask) % mask.shape[1]
 
 
 def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
@@ -528,7 +578,7 @@ def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
     With ``most``, only each row's first ``most`` passing blocks.
     """
     width = int(counts.max()) if most is None else most
-    row, block = np.nonzero(passing)  # row-major: each row's blocks in increasing order
+    row, block = np.divmod(np.flatnonzero(passing), passing.shape[1])  # increasing per row
     slot = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
     kept = slot < width
     blocks = np.zeros((len(counts), width), dtype=np.intp)
