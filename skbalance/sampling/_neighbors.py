@@ -96,10 +96,16 @@ __all__ = ["kneighbors"]
 
 _BLOCK = 32  # reference rows per block minimum
 _CHUNK_BYTES = 16 * 2**20  # block minima per query chunk
-_MAX_CHUNK = 256  # query rows per chunk: longer rows make the block reduction cheaper
+# query rows per chunk: a chunk's NumPy calls cost the same whatever its length, and each
+# hands the GIL to the other workers and back (several microseconds on busy cores)
+_MAX_CHUNK = 1024
+_PRODUCT_COLUMNS = 256  # query rows per matrix product (about BLAS's best shape here)
 _TILE_BYTES = 2**20  # one distance tile (stays in a core's cache)
 _SCORE_VALUES = 2**19  # float64 values per gather of candidates (4 MB)
-_KEEP_BYTES = 16 * 2**20  # a chunk's whole E is kept (for row-level pruning) up to this size
+# a chunk's whole E is kept (for row-level pruning) up to this size (counted in float64),
+# for at least this many query rows per chunk
+_KEEP_BYTES = 32 * 2**20
+_KEEP_MIN_CHUNK = 256
 _SAFE_EXPONENT = 200  # canonical distances use unscaled data while max |x| is in 2**+-200
 
 
@@ -201,15 +207,16 @@ class _BlockMinima:
         return q_aug_t, self._upper_norm(norms)
 
     def minima(
-        self, q_aug_t: np.ndarray, self_index, tile: int, full=None, product_rows=None
+        self, q_aug_t: np.ndarray, self_index, tile: int, full=None, product=None
     ) -> np.ndarray:
         """Block minima, shape ``(n_query, n_blocks)``; masked rows count as ``+inf``.
 
         ``full``, if given (shape ``(padded n_reference, n_query)``), receives every row's
-        ``E`` (masked rows ``+inf``). Each matrix product covers at most ``product_rows``
-        reference rows (default: ``tile``), so that BLAS runs it on the calling thread.
+        ``E`` (masked rows ``+inf``). Each matrix product covers at most ``product`` =
+        ``(reference rows, query rows)`` (default: a whole tile), so that BLAS runs it on the
+        calling thread.
         """
-        product_rows = product_rows or tile
+        product_rows, product_cols = product or (tile, q_aug_t.shape[1])
         n_rows = q_aug_t.shape[1]
         padded = self.aug.shape[0]
         block_min = np.empty((self.n_blocks, n_rows), dtype=self.dtype)
@@ -218,7 +225,7 @@ class _BlockMinima:
         for lo in range(0, padded, tile):
             hi = min(lo + tile, padded)
             part = dist[: hi - lo] if full is None else full[lo:hi]
-            _products(self.aug[lo:hi], q_aug_t, part, product_rows)
+            _products(self.aug[lo:hi], q_aug_t, part, product_rows, product_cols)
             if hi > self.n_ref:
                 part[max(self.n_ref - lo, 0) :] = np.inf  # padding of the last block
             if self_index is not None:
@@ -240,23 +247,33 @@ class _BlockMinima:
         return block_min <= (threshold + self.underflow)[:, None]
 
 
-def _products(left: np.ndarray, right: np.ndarray, out: np.ndarray, rows: int) -> None:
-    """``out[...] = left @ right``, as matrix products of at most ``rows`` rows of ``left``.
+def _products(left: np.ndarray, right: np.ndarray, out: np.ndarray, rows: int, cols: int):
+    """``out[...] = left @ right``, as matrix products of at most ``rows`` rows of ``left``
+    by ``cols`` columns of ``right``.
 
-    The full ``rows``-row pieces go to NumPy as one stack: its matmul loops over a stack in
-    C, one BLAS call per piece (each still small enough for BLAS to run on the calling
+    The pieces go to NumPy as stacks (views, nothing copied): its matmul loops over a stack
+    in C, one BLAS call per piece (each still small enough for BLAS to run on the calling
     thread), where a Python loop would pay a call's overhead per piece, about what a
     piece's work costs here.
     """
-    n_full = left.shape[0] // rows * rows
-    if n_full:
-        np.matmul(
-            left[:n_full].reshape(-1, rows, left.shape[1]),
-            right,
-            out=out[:n_full].reshape(-1, rows, out.shape[1]),
-        )
-    if n_full < left.shape[0]:
-        np.matmul(left[n_full:], right, out=out[n_full:])
+    n_rows, n_inner = left.shape
+    n_cols = right.shape[1]
+    full_rows, full_cols = n_rows // rows * rows, n_cols // cols * cols
+    for lo, hi, width in ((0, full_cols, cols), (full_cols, n_cols, n_cols - full_cols)):
+        if hi == lo:
+            continue
+        n_pieces = (hi - lo) // width
+        pieces = right[:, lo:hi].reshape(n_inner, n_pieces, width).transpose(1, 0, 2)
+        if full_rows:
+            target = out[:full_rows, lo:hi].reshape(-1, rows, n_pieces, width)
+            np.matmul(
+                left[:full_rows].reshape(-1, 1, rows, n_inner),
+                pieces,
+                out=target.transpose(0, 2, 1, 3),
+            )
+        if full_rows < n_rows:
+            target = out[full_rows:, lo:hi].reshape(n_rows - full_rows, n_pieces, width)
+            np.matmul(left[full_rows:], pieces, out=target.transpose(1, 0, 2))
 
 
 def kneighbors(
@@ -332,24 +349,28 @@ def kneighbors(
     # BLAS's limits stay the user's: products of at most serial_size multiply-adds, which
     # BLAS runs on the calling thread (None: a BLAS that may thread any product)
     workers, serial_size = search_threads(n_jobs, n_query * first.aug.shape[0] * n_inner)
-    bounded = serial_size is not None and math.isfinite(serial_size)
-    if bounded:
-        chunk = min(chunk, max(1, int(serial_size) // n_inner))
+    if workers > 1:  # at least 4 chunks a worker, so that the last ones finish together
+        chunk = min(chunk, max(_KEEP_MIN_CHUNK, -(-n_query // (4 * workers))))
+    # a small reference keeps each chunk's E of every row: the rows of the passing blocks
+    # are then pruned one by one (the same bound, with the k-th smallest row E) before
+    # the exact scoring
+    keep_rows = _KEEP_BYTES // (first.aug.shape[0] * 8)
+    keep = keep_rows >= min(chunk, _KEEP_MIN_CHUNK)
+    # without it, longer chunks gain nothing: their scoring gathers grow with them
+    chunk = min(chunk, keep_rows if keep else _KEEP_MIN_CHUNK)
     tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
-    product_rows = min(tile, max(1, int(serial_size) // (n_inner * chunk))) if bounded else tile
+    product = None  # whole tiles
+    if serial_size is not None and math.isfinite(serial_size):
+        cols = min(chunk, _PRODUCT_COLUMNS, max(1, int(serial_size) // n_inner))
+        product = (min(tile, max(1, int(serial_size) // (n_inner * cols))), cols)
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
     distances = np.empty((n_query, k)) if return_distance else np.empty((0, k))
 
-    # a small reference keeps each chunk's E of every row: the rows of the passing blocks
-    # are then pruned one by one (the same bound, with the k-th smallest row E) before
-    # the exact scoring
-    keep = first.aug.shape[0] * chunk * 8 <= _KEEP_BYTES
-
     def best_blocks(searcher: _BlockMinima, rows: np.ndarray, self_index, keep=False):
         q_aug_t, query_norm = searcher.query_side(space, rows)
         full = np.empty((searcher.aug.shape[0], len(rows)), searcher.dtype) if keep else None
-        block_min = searcher.minima(q_aug_t, self_index, tile, full, product_rows)
+        block_min = searcher.minima(q_aug_t, self_index, tile, full, product)
         if k < n_blocks:
             kth = np.partition(block_min, k - 1, axis=1)[:, k - 1]
         else:  # fewer blocks than neighbours: every block is needed
