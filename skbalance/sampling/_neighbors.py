@@ -358,11 +358,16 @@ def kneighbors(
     keep = keep_rows >= min(chunk, _KEEP_MIN_CHUNK)
     # without it, longer chunks gain nothing: their scoring gathers grow with them
     chunk = min(chunk, keep_rows if keep else _KEEP_MIN_CHUNK)
+    if chunk > _PRODUCT_COLUMNS:  # whole products across a chunk: one NumPy call a tile
+        chunk = chunk // _PRODUCT_COLUMNS * _PRODUCT_COLUMNS
     tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
     product = None  # whole tiles
     if serial_size is not None and math.isfinite(serial_size):
         cols = min(chunk, _PRODUCT_COLUMNS, max(1, int(serial_size) // n_inner))
-        product = (min(tile, max(1, int(serial_size) // (n_inner * cols))), cols)
+        rows = max(1, int(serial_size) // (n_inner * cols))
+        unit = math.lcm(_BLOCK, rows)  # tiles of whole blocks and whole products
+        tile = max(unit, tile // unit * unit) if unit <= 2 * tile else tile
+        product = (min(tile, rows), cols)
     starts = range(0, n_query, chunk)
     result = np.empty((n_query, k), dtype=np.intp)
     distances = np.empty((n_query, k)) if return_distance else np.empty((0, k))
