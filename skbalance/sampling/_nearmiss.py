@@ -76,9 +76,16 @@ def neighbour_distances(estimator, reference, query, k: int) -> np.ndarray:
     metric gives the distances. A query row is never excluded from its own neighbours.
     """
     if type(estimator) is ExactNearestNeighbors:  # a subclass may change kneighbors
-        reference, query = _dense(reference), _dense(query)
-        indices = kneighbors(reference, k, query=query, n_jobs=estimator.n_jobs)
-        return _distances_to(reference, query, indices)
+        # the search's own canonical distances (scaled by a power of two only where the
+        # data would over- or underflow when squared, as _distances_to does)
+        _, squared = kneighbors(
+            _dense(reference),
+            k,
+            query=_dense(query),
+            n_jobs=estimator.n_jobs,
+            return_distance=True,
+        )
+        return np.sqrt(squared)
     estimator.fit(reference)
     distances, _ = estimator.kneighbors(query, n_neighbors=k)
     distances = np.asarray(distances, dtype=np.float64)

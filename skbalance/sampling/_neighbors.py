@@ -96,10 +96,16 @@ __all__ = ["kneighbors"]
 
 _BLOCK = 32  # reference rows per block minimum
 _CHUNK_BYTES = 16 * 2**20  # block minima per query chunk
-_MAX_CHUNK = 256  # query rows per chunk: longer rows make the block reduction cheaper
+# query rows per chunk: a chunk's NumPy calls cost the same whatever its length, and each
+# hands the GIL to the other workers and back (several microseconds on busy cores)
+_MAX_CHUNK = 1024
+_PRODUCT_COLUMNS = 256  # query rows per matrix product (about BLAS's best shape here)
 _TILE_BYTES = 2**20  # one distance tile (stays in a core's cache)
 _SCORE_VALUES = 2**19  # float64 values per gather of candidates (4 MB)
-_KEEP_BYTES = 16 * 2**20  # a chunk's whole E is kept (for row-level pruning) up to this size
+# a chunk's whole E is kept (for row-level pruning) up to this size (counted in float64),
+# for at least this many query rows per chunk
+_KEEP_BYTES = 32 * 2**20
+_KEEP_MIN_CHUNK = 256
 _SAFE_EXPONENT = 200  # canonical distances use unscaled data while max |x| is in 2**+-200
 
 
@@ -201,15 +207,16 @@ class _BlockMinima:
         return q_aug_t, self._upper_norm(norms)
 
     def minima(
-        self, q_aug_t: np.ndarray, self_index, tile: int, full=None, product_rows=None
+        self, q_aug_t: np.ndarray, self_index, tile: int, full=None, product=None
     ) -> np.ndarray:
         """Block minima, shape ``(n_query, n_blocks)``; masked rows count as ``+inf``.
 
         ``full``, if given (shape ``(padded n_reference, n_query)``), receives every row's
-        ``E`` (masked rows ``+inf``). Each matrix product covers at most ``product_rows``
-        reference rows (default: ``tile``), so that BLAS runs it on the calling thread.
+        ``E`` (masked rows ``+inf``). Each matrix product covers at most ``product`` =
+        ``(reference rows, query rows)`` (default: a whole tile), so that BLAS runs it on the
+        calling thread.
         """
-        product_rows = product_rows or tile
+        product_rows, product_cols = product or (tile, q_aug_t.shape[1])
         n_rows = q_aug_t.shape[1]
         padded = self.aug.shape[0]
         block_min = np.empty((self.n_blocks, n_rows), dtype=self.dtype)
@@ -218,9 +225,7 @@ class _BlockMinima:
         for lo in range(0, padded, tile):
             hi = min(lo + tile, padded)
             part = dist[: hi - lo] if full is None else full[lo:hi]
-            for sub in range(lo, hi, product_rows):
-                end = min(sub + product_rows, hi)
-                np.matmul(self.aug[sub:end], q_aug_t, out=part[sub - lo : end - lo])
+            _products(self.aug[lo:hi], q_aug_t, part, product_rows, product_cols)
             if hi > self.n_ref:
                 part[max(self.n_ref - lo, 0) :] = np.inf  # padding of the last block
             if self_index is not None:
@@ -242,6 +247,35 @@ class _BlockMinima:
         return block_min <= (threshold + self.underflow)[:, None]
 
 
+def _products(left: np.ndarray, right: np.ndarray, out: np.ndarray, rows: int, cols: int):
+    """``out[...] = left @ right``, as matrix products of at most ``rows`` rows of ``left``
+    by ``cols`` columns of ``right``.
+
+    The pieces go to NumPy as stacks (views, nothing copied): its matmul loops over a stack
+    in C, one BLAS call per piece (each still small enough for BLAS to run on the calling
+    thread), where a Python loop would pay a call's overhead per piece, about what a
+    piece's work costs here.
+    """
+    n_rows, n_inner = left.shape
+    n_cols = right.shape[1]
+    full_rows, full_cols = n_rows // rows * rows, n_cols // cols * cols
+    for lo, hi, width in ((0, full_cols, cols), (full_cols, n_cols, n_cols - full_cols)):
+        if hi == lo:
+            continue
+        n_pieces = (hi - lo) // width
+        pieces = right[:, lo:hi].reshape(n_inner, n_pieces, width).transpose(1, 0, 2)
+        if full_rows:
+            target = out[:full_rows, lo:hi].reshape(-1, rows, n_pieces, width)
+            np.matmul(
+                left[:full_rows].reshape(-1, 1, rows, n_inner),
+                pieces,
+                out=target.transpose(0, 2, 1, 3),
+            )
+        if full_rows < n_rows:
+            target = out[full_rows:, lo:hi].reshape(n_rows - full_rows, n_pieces, width)
+            np.matmul(left[full_rows:], pieces, out=target.transpose(1, 0, 2))
+
+
 def kneighbors(
     reference,
     k: int,
@@ -249,7 +283,8 @@ def kneighbors(
     query=None,
     query_index: np.ndarray | None = None,
     n_jobs: int | None = None,
-) -> np.ndarray:
+    return_distance: bool = False,
+):
     """Indices of the ``k`` nearest reference rows of each query row, nearest first.
 
     Exact: the rows first in the order of (float64 squared Euclidean distance, index), as a
@@ -271,10 +306,19 @@ def kneighbors(
     n_jobs : int, default=None
         Worker threads, as :func:`skbalance.sampling._threads.effective_n_threads` counts
         them (``None``: every usable core, within threadpoolctl limits and joblib contexts).
+    return_distance : bool, default=False
+        Also return the canonical squared distances the ranking used (computed anyway:
+        a caller needing distances does not compute them again).
 
     Returns
     -------
-    ndarray of shape (n_query, k), dtype intp
+    indices : ndarray of shape (n_query, k), dtype intp
+    squared_distances : ndarray of shape (n_query, k), dtype float64
+        Only with ``return_distance``: the canonical squared distances (see the module
+        docstring) of the data times ``2**e``, where ``e`` is 0 unless the largest
+        magnitude of ``reference`` and ``query`` together lies outside ``2**+-200`` (then
+        the ``e`` that brings it to ``[1, 2)``): exact scaling, so only their ratios, which
+        ranks need, are the unscaled data's.
     """
     if query is None:
         query = reference
@@ -282,7 +326,8 @@ def kneighbors(
             query_index = np.arange(reference.shape[0])
     n_ref, n_query = reference.shape[0], query.shape[0]
     if n_query == 0:
-        return np.empty((0, k), dtype=np.intp)
+        empty = np.empty((0, k), dtype=np.intp)
+        return (empty, np.empty((0, k))) if return_distance else empty
     if k > n_ref - (query_index is not None):
         raise ValueError(f"asked for {k} neighbours among {n_ref} points")  # caller checks first
 
@@ -304,23 +349,33 @@ def kneighbors(
     # BLAS's limits stay the user's: products of at most serial_size multiply-adds, which
     # BLAS runs on the calling thread (None: a BLAS that may thread any product)
     workers, serial_size = search_threads(n_jobs, n_query * first.aug.shape[0] * n_inner)
-    bounded = serial_size is not None and math.isfinite(serial_size)
-    if bounded:
-        chunk = min(chunk, max(1, int(serial_size) // n_inner))
-    tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
-    product_rows = min(tile, max(1, int(serial_size) // (n_inner * chunk))) if bounded else tile
-    starts = range(0, n_query, chunk)
-    result = np.empty((n_query, k), dtype=np.intp)
-
+    if workers > 1:  # at least 4 chunks a worker, so that the last ones finish together
+        chunk = min(chunk, max(_KEEP_MIN_CHUNK, -(-n_query // (4 * workers))))
     # a small reference keeps each chunk's E of every row: the rows of the passing blocks
     # are then pruned one by one (the same bound, with the k-th smallest row E) before
     # the exact scoring
-    keep = first.aug.shape[0] * chunk * 8 <= _KEEP_BYTES
+    keep_rows = _KEEP_BYTES // (first.aug.shape[0] * 8)
+    keep = keep_rows >= min(chunk, _KEEP_MIN_CHUNK)
+    # without it, longer chunks gain nothing: their scoring gathers grow with them
+    chunk = min(chunk, keep_rows if keep else _KEEP_MIN_CHUNK)
+    if chunk > _PRODUCT_COLUMNS:  # whole products across a chunk: one NumPy call a tile
+        chunk = chunk // _PRODUCT_COLUMNS * _PRODUCT_COLUMNS
+    tile = max(_BLOCK, (_TILE_BYTES // (4 * chunk)) // _BLOCK * _BLOCK)
+    product = None  # whole tiles
+    if serial_size is not None and math.isfinite(serial_size):
+        cols = min(chunk, _PRODUCT_COLUMNS, max(1, int(serial_size) // n_inner))
+        rows = max(1, int(serial_size) // (n_inner * cols))
+        unit = math.lcm(_BLOCK, rows)  # tiles of whole blocks and whole products
+        tile = max(unit, tile // unit * unit) if unit <= 2 * tile else tile
+        product = (min(tile, rows), cols)
+    starts = range(0, n_query, chunk)
+    result = np.empty((n_query, k), dtype=np.intp)
+    distances = np.empty((n_query, k)) if return_distance else np.empty((0, k))
 
     def best_blocks(searcher: _BlockMinima, rows: np.ndarray, self_index, keep=False):
         q_aug_t, query_norm = searcher.query_side(space, rows)
         full = np.empty((searcher.aug.shape[0], len(rows)), searcher.dtype) if keep else None
-        block_min = searcher.minima(q_aug_t, self_index, tile, full, product_rows)
+        block_min = searcher.minima(q_aug_t, self_index, tile, full, product)
         if k < n_blocks:
             kth = np.partition(block_min, k - 1, axis=1)[:, k - 1]
         else:  # fewer blocks than neighbours: every block is needed
@@ -340,21 +395,24 @@ def kneighbors(
         self_index = None if query_index is None else query_index[start:stop]
         q_canonical = space.canonical(rows)
         out = result[start:stop]
+        out_dist = distances[start:stop]  # empty without return_distance
         # data where float32 leaves most rows ambiguous go straight to float64
         searcher = second_pass() if float64_first else first
         passing, block_min, kept = best_blocks(searcher, rows, self_index, keep)
-        n_pass = passing.sum(axis=1)
+        n_pass = np.count_nonzero(passing, axis=1)
         if k < n_blocks:
             # the common case: only the k smallest block minima pass (the k-th passes)
             simple = np.flatnonzero(n_pass == k)
-            blocks = np.nonzero(passing[simple])[1].reshape(-1, k)  # increasing per row
+            blocks = _true_columns(passing[simple]).reshape(-1, k)  # increasing per row
             if kept[1] is not None:
                 queries = q_canonical[simple]
-                out[simple] = _score_rows(exact_blocks, queries, blocks, simple, kept, k)
+                found, dist = _score_rows(exact_blocks, queries, blocks, simple, kept, k)
             else:
                 own = None if self_index is None else self_index[simple]
-                found, _ = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
-                out[simple] = found
+                found, dist = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
+            out[simple] = found
+            if return_distance:
+                out_dist[simple] = dist
             rest = np.flatnonzero(n_pass != k)
         else:
             rest = np.arange(stop - start)
@@ -373,6 +431,8 @@ def kneighbors(
             )
             duplicated = dist[:, -1] == 0
             out[rest[slow[duplicated]]] = found[duplicated]
+            if return_distance:
+                out_dist[rest[slow[duplicated]]] = 0.0
             slow = slow[~duplicated]
         if len(slow) and searcher.dtype != np.float64:
             # many blocks within the float32 bound: the float64 bound is ~1e9 times tighter
@@ -390,8 +450,12 @@ def kneighbors(
             part = left[lo : lo + group]
             blocks, valid = _listed(passing[part], counts[part])
             own = None if self_index is None else self_index[rest[part]]
-            found, _ = _score(exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k)
+            found, dist = _score(
+                exact_blocks, n_ref, q_canonical[rest[part]], blocks, valid, own, k
+            )
             out[rest[part]] = found
+            if return_distance:
+                out_dist[rest[part]] = dist
 
     workers = min(workers, len(starts))
     if workers <= 1:
@@ -400,7 +464,7 @@ def kneighbors(
     else:
         with ThreadPoolExecutor(workers) as pool:
             list(pool.map(run, starts))
-    return result
+    return (result, distances) if return_distance else result
 
 
 def _exact_blocks(reference: np.ndarray, space: _Space) -> np.ndarray:
@@ -483,8 +547,9 @@ def _k_first(columns: np.ndarray, dist: np.ndarray, k: int):
     return np.take_along_axis(columns, order, axis=1), np.take_along_axis(dist, order, axis=1)
 
 
-def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int) -> np.ndarray:
-    """:func:`_score` of the given blocks, only on their rows whose own ``E`` passes.
+def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int):
+    """:func:`_score` of the given blocks, only on their rows whose own ``E`` passes:
+    ``(columns, distances)``.
 
     ``kept`` is the searcher, the chunk's ``E`` of every reference row (masked rows
     ``+inf``) and the query norm bounds. The k-th smallest ``E`` of the blocks' rows is the
@@ -493,33 +558,44 @@ def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int) -> np.nd
     ``E``), so the bound that lets blocks pass, applied with it to single rows, keeps a
     superset of the answer; the threshold grows with the k-th value, so the rows of failing
     blocks fail it too.
+
+    The few rows that pass are scored as one flat list (no padding to a common width): a
+    sort by (query, distance), stable so that equal distances keep index order, puts each
+    query's ``k`` first at the start of its run.
     """
     searcher, full, query_norm = kept
     n_rows = blocks.shape[0]
     if n_rows == 0:
-        return np.empty((0, k), dtype=np.intp)
-    columns = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
-    e = full[columns, positions[:, None]]  # (n_rows, k * _BLOCK), in index order
+        return np.empty((0, k), dtype=np.intp), np.empty((0, k))
+    # (n_rows, k * _BLOCK), in index order: a block's rows as one index, not one per row
+    e = full.reshape(-1, _BLOCK, full.shape[1])[blocks, :, positions[:, None]]
+    e = e.reshape(n_rows, -1)
     kth = np.partition(e, k - 1, axis=1)[:, k - 1]
     passing = searcher.passing(e, kth, query_norm[positions])
     passing &= e < np.inf  # padding and the query's own row
-    counts = passing.sum(axis=1)
-    width = int(counts.max())
-    row, slot_of = np.nonzero(passing)  # each row's passing columns in index order
-    slot = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
-    picked = np.zeros((n_rows, width), dtype=np.intp)
-    picked[row, slot] = columns[row, slot_of]
-    valid = np.arange(width) < counts[:, None]
-    # canonical distance: feature by feature, first to last, in float64
-    block_of, within = np.divmod(picked, _BLOCK)
-    diff = exact_blocks[block_of, :, within]  # (n_rows, width, features)
-    diff -= queries[:, None, :]
+    row, slot = np.divmod(np.flatnonzero(passing), passing.shape[1])  # in index order
+    block, within = np.divmod(slot, _BLOCK)
+    block = blocks[row, block]
+    # canonical distance: feature by feature, first to last, in float64; one contiguous
+    # run per feature
+    diff = exact_blocks.transpose(1, 0, 2)[:, block, within]  # (features, candidates)
+    diff -= queries.T[:, row]
     diff *= diff
-    dist = diff[:, :, 0].copy()
-    for feature in range(1, exact_blocks.shape[1]):
-        dist += diff[:, :, feature]
-    dist[~valid] = np.inf
-    return _k_first(picked, dist, k)[0]
+    dist = diff[0].copy()
+    for feature in range(1, len(diff)):
+        dist += diff[feature]
+    counts = np.bincount(row, minlength=n_rows)
+    if counts.min() < k:
+        raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
+    order = np.lexsort((dist, row))
+    chosen = order[(np.cumsum(counts) - counts)[:, None] + np.arange(k)]
+    return block[chosen] * _BLOCK + within[chosen], dist[chosen]
+
+
+def _true_columns(mask: np.ndarray) -> np.ndarray:
+    """Column of every true entry of a 2-D mask, row by row (``np.nonzero(mask)[1]``,
+    without the row indices: ~10x faster on a chunk's masks)."""
+    return np.flatnonzero(mask) % mask.shape[1]
 
 
 def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
@@ -528,7 +604,7 @@ def _listed(passing: np.ndarray, counts: np.ndarray, most: int | None = None):
     With ``most``, only each row's first ``most`` passing blocks.
     """
     width = int(counts.max()) if most is None else most
-    row, block = np.nonzero(passing)  # row-major: each row's blocks in increasing order
+    row, block = np.divmod(np.flatnonzero(passing), passing.shape[1])  # increasing per row
     slot = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
     kept = slot < width
     blocks = np.zeros((len(counts), width), dtype=np.intp)
