@@ -247,10 +247,9 @@ class ComparisonResult:
         scale, are in the reliability diagram's legend). The reliability diagram (only with
         ``compare_strategies(..., keep_probabilities=True)``, as ``--plot`` does) draws the
         best strategy and ``'none'`` (when it was run): the out-of-fold probabilities under
-        the data prior against the observed frequency, in 10 bins of equal counts
-        (``sklearn.calibration.calibration_curve(strategy="quantile")``), for
-        ``positive_label`` against the rest, or for an indicator target every (row, label)
-        pooled. A calibrated model follows the diagonal.
+        the data prior against the observed frequency, in 10 equal-width bins
+        (``sklearn.calibration.calibration_curve``), for the probabilities that the Brier
+        score squares (see :meth:`reliability_data`). A calibrated model follows the diagonal.
 
         Needs matplotlib (``pip install 'skbalance[plot]'``). Returns the figure; with ``path``
         it is also saved there (PNG, SVG or PDF by the file's extension).
@@ -326,17 +325,23 @@ class ComparisonResult:
     def reliability_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(probabilities, outcomes)`` that the reliability diagram bins for ``name``.
 
-        One label per row: the out-of-fold probability of ``positive_label`` and whether the
-        row is of that class; an indicator target: every (row, label) pooled. Rows that no
-        test fold predicted are left out. Needs ``keep_probabilities=True``.
+        Two classes: the out-of-fold probability of ``positive_label`` and whether the row is
+        of that class. More classes: every (row, class) pair pooled, one-vs-rest (one curve
+        instead of one per class; a rare class alone has too few rows to bin). An indicator
+        target: every (row, label) pooled. These are the pairs whose squared differences the
+        Brier score averages. Rows that no test fold predicted are left out. Needs
+        ``keep_probabilities=True``.
         """
         proba = self.oof_proba[name]
+        target = np.asarray(self.oof_target)
         if self.multilabel:
-            predicted = proba.ravel()
-            outcome = np.asarray(self.oof_target, dtype=np.float64).ravel()
+            outcome = target.astype(np.float64)
+        elif len(self.classes) == 2:
+            proba = proba[:, self.classes.tolist().index(self.positive_label)]
+            outcome = (target == self.positive_label).astype(np.float64)
         else:
-            predicted = proba[:, self.classes.tolist().index(self.positive_label)]
-            outcome = (np.asarray(self.oof_target) == self.positive_label).astype(np.float64)
+            outcome = (target[:, None] == self.classes[None, :]).astype(np.float64)
+        predicted, outcome = proba.ravel(), outcome.ravel()
         known = np.isfinite(predicted)
         return predicted[known], outcome[known]
 
@@ -346,12 +351,15 @@ class ComparisonResult:
         ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="calibrated")
         for name in names:
             predicted, outcome = self.reliability_data(name)
-            observed, mean_predicted = calibration_curve(
-                outcome, predicted, n_bins=10, strategy="quantile"
-            )
+            observed, mean_predicted = calibration_curve(outcome, predicted, n_bins=10)
             brier = self.table.loc[name].get("brier_score_data_prior_mean", np.nan)
             ax.plot(mean_predicted, observed, marker="o", label=f"{name} (Brier {brier:.3f})")
-        what = "every label" if self.multilabel else f"class {self.positive_label!r}"
+        if self.multilabel:
+            what = "every label"
+        elif len(self.classes) == 2:
+            what = f"class {self.positive_label!r}"
+        else:
+            what = "every class"
         ax.set_title(f"reliability, {what} (out-of-fold, data prior)", fontsize="small")
         ax.set_xlabel("predicted probability")
         ax.set_ylabel("observed frequency")

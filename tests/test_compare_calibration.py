@@ -276,16 +276,18 @@ def test_out_of_fold_probabilities_and_the_reliability_diagram(tmp_path):
                 X[test]
             )
         np.testing.assert_allclose(result.oof_proba[name], expected, rtol=1e-12)
+    # three classes: every (row, class) pair, one-vs-rest
     predicted, outcome = result.reliability_data("none")
-    np.testing.assert_array_equal(predicted, result.oof_proba["none"][:, 2])  # 'rare'
-    np.testing.assert_array_equal(outcome, y == "rare")
+    np.testing.assert_array_equal(predicted, result.oof_proba["none"].ravel())
+    one_hot = np.column_stack([y == c for c in ("common", "middle", "rare")])
+    np.testing.assert_array_equal(outcome, one_hot.ravel())
     assert compare_strategies(X, y, strategies=strategies(), cv=3).oof_proba == {}
     pytest.importorskip("matplotlib")
     path = tmp_path / "board.png"
     figure = result.plot(path)
     assert path.read_bytes()[:4] == b"\x89PNG"
     reliability = figure.axes[2]
-    assert reliability.get_title().startswith("reliability, class 'rare'")
+    assert reliability.get_title().startswith("reliability, every class")
     legend = [text.get_text() for text in reliability.get_legend().get_texts()]
     best = result.best_
     assert legend == [
@@ -295,6 +297,20 @@ def test_out_of_fold_probabilities_and_the_reliability_diagram(tmp_path):
     ]
     without = compare_strategies(X, y, strategies=strategies(), cv=3).plot()
     assert len(without.axes) == 3  # bars, heat map, its colour bar: no reliability panel
+
+
+def test_two_classes_reliability_is_the_positive_label(tmp_path):
+    X, y = imbalanced_data(labels=("stay", "churn"))
+    result = compare_strategies(
+        X, y, strategies={"none": LogisticRegression()}, cv=3, random_state=0,
+        positive_label="stay", keep_probabilities=True,
+    )  # fmt: skip
+    predicted, outcome = result.reliability_data("none")
+    np.testing.assert_array_equal(predicted, result.oof_proba["none"][:, 1])  # classes: churn, stay
+    np.testing.assert_array_equal(outcome, y == "stay")
+    pytest.importorskip("matplotlib")
+    figure = result.plot(tmp_path / "two.png")
+    assert figure.axes[2].get_title().startswith("reliability, class 'stay'")
 
 
 def test_multilabel_report_and_reliability_pool_every_label(tmp_path):
