@@ -330,3 +330,14 @@ def test_multilabel_report_and_reliability_pool_every_label(tmp_path):
     pytest.importorskip("matplotlib")
     figure = result.plot(tmp_path / "labels.png")
     assert figure.axes[2].get_title().startswith("reliability, every label")
+
+
+def test_command_line_takes_the_calibration_metrics_by_name(capsys):
+    from skbalance._cli_args import parse_args
+
+    _, args = parse_args(["compare", "--scoring", "brier_score_data_prior,f1_macro"])
+    assert args.scoring == ["brier_score_data_prior", "f1_macro"]
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(["compare", "--scoring", "brier_data_prior"])
+    assert exit_info.value.code == 2
+    assert "(did you mean 'brier_score_data_prior'?)" in capsys.readouterr().err
