@@ -43,6 +43,8 @@ from sklearn.datasets import make_classification  # noqa: E402
 from sklearn.metrics import balanced_accuracy_score  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
+from skbalance.metrics import brier_score  # noqa: E402  (the multi-class form, one home)
+
 HIDDEN_UNITS = (64,)
 EPOCHS = 20
 BATCH_SIZE = 64
@@ -88,16 +90,6 @@ TECHNIQUES = {
     "logit_adjusted": ('loss="logit_adjusted"', {"loss": "logit_adjusted"}),
     "focal": ('loss="focal" (no exact correction)', {"loss": "focal"}),
 }
-
-
-def brier_score(y_true: np.ndarray, probabilities: np.ndarray, labels: np.ndarray) -> float:
-    """Mean squared distance between probability vector and one-hot label (Brier 1950).
-
-    The multi-class form for every data set: scikit-learn's ``brier_score_loss`` scores only
-    the positive column of a binary problem, which is half of this.
-    """
-    one_hot = (y_true[:, None] == labels[None, :]).astype(np.float64)
-    return float(((probabilities - one_hot) ** 2).sum(axis=1).mean())
 
 
 def expected_calibration_error(y_true: np.ndarray, probabilities: np.ndarray) -> float:
@@ -151,7 +143,7 @@ def run_dataset(name: str, seeds: list[int], techniques: list[str]) -> str:
                 predicted = probabilities.argmax(axis=1)
                 row = scores[technique]
                 if prior != "uniform":
-                    row[f"brier_{prior}"].append(brier_score(y_test, probabilities, labels))
+                    row[f"brier_{prior}"].append(brier_score(y_test, probabilities, labels=labels))
                     row[f"ece_{prior}"].append(expected_calibration_error(y_test, probabilities))
                 if prior != "data":
                     row[f"bacc_{prior}"].append(balanced_accuracy_score(y_test, predicted))

@@ -209,6 +209,10 @@ def _print_report(result, y, console) -> None:
     for rank, (name, row) in enumerate(shown.iterrows(), start=1):
         table.add_row(str(rank), escape(str(name)), *row.tolist())
     console.print(table)
+    console.print(
+        "Brier, log-loss: lower is better; the probabilities under each training fold's class "
+        "frequencies (docs/compare.md, Ranking or probabilities)."
+    )
     for name, reason in result.skipped.items():
         console.print(escape(f"skipped {name}: {reason}"))
     for name, error in result.failures.items():
@@ -325,6 +329,7 @@ def _compare(args, outputs: _OutputFiles) -> int:
             random_state=args.seed,
             on_error="raise" if args.debug else "skip",
             verbose=0 if args.quiet else 1,
+            keep_probabilities=args.plot is not None,  # for the reliability diagram
         )
     console = Console()
     if not console.is_terminal:  # a file or a pipe: no need to squeeze the table into 80 columns

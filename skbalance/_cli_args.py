@@ -108,8 +108,10 @@ def _strategies(text: str) -> list[str]:
 def _scoring(text: str) -> list[str]:
     from sklearn.metrics import get_scorer_names
 
+    from skbalance.metrics import CALIBRATION_METRICS
+
     names = _split_list(text)
-    known = ["geometric_mean", *get_scorer_names()]
+    known = ["geometric_mean", *CALIBRATION_METRICS, *get_scorer_names()]
     for name in names:
         if name not in known:
             raise argparse.ArgumentTypeError(
@@ -294,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument(
         "--plot",
         metavar="FILE.png",
-        help="also draw the metrics and per-class recall (needs matplotlib: "
+        help="also draw the metrics, per-class recall and a reliability diagram (needs matplotlib: "
         "pip install 'skbalance[plot]')",
     )
     output.add_argument("--quiet", action="store_true", help="no progress bar")

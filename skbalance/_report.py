@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from skbalance.metrics import LOWER_IS_BETTER
+
 __all__ = ["ComparisonResult"]
 
 _BASELINE = "none"
+# Column headers of the metrics whose names are too long for the table (one place).
+_DISPLAY_NAMES = {"brier_score_data_prior": "Brier ↓", "log_loss_data_prior": "log-loss ↓"}
 
 
 def _plain(value):
@@ -51,6 +55,12 @@ class ComparisonResult:
     estimators : dict
         Every strategy's configured, unfitted estimator (name -> estimator): fit
         ``result.estimators[result.best_]`` on all your data to use the winner.
+    oof_proba : dict
+        With ``keep_probabilities=True``: every strategy's out-of-fold probabilities under
+        the data prior (name -> array of shape (n_samples, n_classes or n_labels), columns in
+        ``classes`` order), strategies without ``predict_proba`` left out; else empty.
+    oof_target : ndarray or None
+        The ``y`` those probabilities are for (with ``keep_probabilities=True``).
     """
 
     table: pd.DataFrame
@@ -64,6 +74,8 @@ class ComparisonResult:
     failures: dict = field(default_factory=dict)
     estimators: dict = field(default_factory=dict)
     rare_labels: list | None = None
+    oof_proba: dict = field(default_factory=dict)
+    oof_target: np.ndarray | None = None
 
     @property
     def multilabel(self) -> bool:
@@ -93,7 +105,9 @@ class ComparisonResult:
         table = pd.DataFrame(columns)
         table["description"] = [descriptions[name] for name in table.index]
         # Stable sort: ties keep the order the strategies were given in.
-        table = table.sort_values(f"{metrics[0]}_mean", ascending=False, kind="stable")
+        table = table.sort_values(
+            f"{metrics[0]}_mean", ascending=metrics[0] in LOWER_IS_BETTER, kind="stable"
+        )
         table.index.name = "strategy"
 
         recall_columns = [f"_recall_{i}" for i in range(len(classes))]
@@ -140,7 +154,11 @@ class ComparisonResult:
         if _BASELINE in self.table.index:
             base = self.table.loc[_BASELINE]
             gain = best[f"{metric}_mean"] - base[f"{metric}_mean"]
-            line += f", {gain:+.3f} over no balancing"
+            if metric in LOWER_IS_BETTER:
+                line += f", {gain:+.3f} against no balancing (lower is better)"
+                gain = -gain
+            else:
+                line += f", {gain:+.3f} over no balancing"
             noise = max(best[f"{metric}_std"], base[f"{metric}_std"])
             if gain <= noise:
                 line += " (within the fold-to-fold spread: confirm with more folds or data)"
@@ -163,11 +181,18 @@ class ComparisonResult:
         return "; recall of the rarest labels: " + ", ".join(parts)
 
     def display_table(self) -> pd.DataFrame:
-        """The leaderboard as text cells: ``mean ± std`` per metric and the fit time."""
+        """The leaderboard as text cells: ``mean ± std`` per metric and the fit time.
+
+        The calibration metrics are headed ``Brier ↓`` and ``log-loss ↓`` (lower is better);
+        ``n/a`` where a strategy has no ``predict_proba``.
+        """
         shown = pd.DataFrame(index=self.table.index)
         for metric in self.metrics:
             mean, std = self.table[f"{metric}_mean"], self.table[f"{metric}_std"]
-            shown[metric] = [f"{m:.3f} ± {s:.3f}" for m, s in zip(mean, std, strict=True)]
+            shown[_DISPLAY_NAMES.get(metric, metric)] = [
+                f"{m:.3f} ± {s:.3f}" if np.isfinite(m) else "n/a"
+                for m, s in zip(mean, std, strict=True)
+            ]
         shown["fit time (s)"] = [f"{t:.1f}" for t in self.table["fit_time_mean"]]
         return shown
 
@@ -201,6 +226,7 @@ class ComparisonResult:
             )
         return {
             "primary_metric": self.primary_metric,
+            "lower_is_better": [m for m in self.metrics if m in LOWER_IS_BETTER],
             "best": self.best_,
             "recommendation": self.recommendation,
             "classes": [_plain(c) for c in self.classes],
@@ -214,7 +240,16 @@ class ComparisonResult:
         }
 
     def plot(self, path=None):
-        """Bar chart of the metrics (mean ± std) and a per-class recall heat map.
+        """Bar chart of the metrics (mean ± std), a per-class recall heat map and, with
+        out-of-fold probabilities, a reliability diagram.
+
+        The bars show the metrics where higher is better (the calibration metrics, on another
+        scale, are in the reliability diagram's legend). The reliability diagram (only with
+        ``compare_strategies(..., keep_probabilities=True)``, as ``--plot`` does) draws the
+        best strategy and ``'none'`` (when it was run): the out-of-fold probabilities under
+        the data prior against the observed frequency, in 10 equal-width bins
+        (``sklearn.calibration.calibration_curve``), for the probabilities that the Brier
+        score squares (see :meth:`reliability_data`). A calibrated model follows the diagonal.
 
         Needs matplotlib (``pip install 'skbalance[plot]'``). Returns the figure; with ``path``
         it is also saved there (PNG, SVG or PDF by the file's extension).
@@ -232,15 +267,24 @@ class ComparisonResult:
             ) from None
         names = list(self.table.index)
         n_classes = len(self.classes)
-        fig, (bars, heat) = plt.subplots(
+        curves = self._reliability_names()
+        widths = [1.2, max(1.0, 0.12 * n_classes)] + ([1.0] if curves else [])
+        fig, axes = plt.subplots(
             1,
-            2,
-            figsize=(7 + 0.5 * len(names) + 0.4 * n_classes, 2.2 + 0.45 * len(names)),
-            gridspec_kw={"width_ratios": [1.2, max(1.0, 0.12 * n_classes)]},
+            len(widths),
+            figsize=(
+                7 + 0.5 * len(names) + 0.4 * n_classes + (4 if curves else 0),
+                max(2.2 + 0.45 * len(names), 4.0 if curves else 0.0),
+            ),
+            gridspec_kw={"width_ratios": widths},
         )
-        height = 0.8 / len(self.metrics)
+        bars, heat = axes[:2]
+        if curves:
+            self._plot_reliability(axes[2], curves)
+        metrics = [m for m in self.metrics if m not in LOWER_IS_BETTER] or self.metrics
+        height = 0.8 / len(metrics)
         positions = np.arange(len(names))
-        for i, metric in enumerate(self.metrics):
+        for i, metric in enumerate(metrics):
             bars.barh(
                 positions + i * height - 0.4 + height / 2,
                 self.table[f"{metric}_mean"],
@@ -256,7 +300,7 @@ class ComparisonResult:
         bars.legend(
             loc="lower center",
             bbox_to_anchor=(0.5, 1.0),
-            ncol=min(3, len(self.metrics)),
+            ncol=min(3, len(metrics)),
             fontsize="small",
             frameon=False,
         )
@@ -270,3 +314,55 @@ class ComparisonResult:
             fig.savefig(path, dpi=120)
             plt.close(fig)
         return fig
+
+    def _reliability_names(self) -> list:
+        """The strategies of the reliability diagram: the best, and 'none' when it was run."""
+        names = [self.best_]
+        if _BASELINE in self.table.index and self.best_ != _BASELINE:
+            names.append(_BASELINE)
+        return [name for name in names if name in self.oof_proba]
+
+    def reliability_data(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(probabilities, outcomes)`` that the reliability diagram bins for ``name``.
+
+        Two classes: the out-of-fold probability of ``positive_label`` and whether the row is
+        of that class. More classes: every (row, class) pair pooled, one-vs-rest (one curve
+        instead of one per class; a rare class alone has too few rows to bin). An indicator
+        target: every (row, label) pooled. These are the pairs whose squared differences the
+        Brier score averages. Rows that no test fold predicted are left out. Needs
+        ``keep_probabilities=True``.
+        """
+        proba = self.oof_proba[name]
+        target = np.asarray(self.oof_target)
+        if self.multilabel:
+            outcome = target.astype(np.float64)
+        elif len(self.classes) == 2:
+            proba = proba[:, self.classes.tolist().index(self.positive_label)]
+            outcome = (target == self.positive_label).astype(np.float64)
+        else:
+            outcome = (target[:, None] == self.classes[None, :]).astype(np.float64)
+        predicted, outcome = proba.ravel(), outcome.ravel()
+        known = np.isfinite(predicted)
+        return predicted[known], outcome[known]
+
+    def _plot_reliability(self, ax, names: list) -> None:
+        from sklearn.calibration import calibration_curve
+
+        ax.plot([0, 1], [0, 1], linestyle=":", color="grey", label="calibrated")
+        for name in names:
+            predicted, outcome = self.reliability_data(name)
+            observed, mean_predicted = calibration_curve(outcome, predicted, n_bins=10)
+            brier = self.table.loc[name].get("brier_score_data_prior_mean", np.nan)
+            ax.plot(mean_predicted, observed, marker="o", label=f"{name} (Brier {brier:.3f})")
+        if self.multilabel:
+            what = "every label"
+        elif len(self.classes) == 2:
+            what = f"class {self.positive_label!r}"
+        else:
+            what = "every class"
+        ax.set_title(f"reliability, {what} (out-of-fold, data prior)", fontsize="small")
+        ax.set_xlabel("predicted probability")
+        ax.set_ylabel("observed frequency")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.legend(loc="upper left", fontsize="small", frameon=False)

@@ -36,13 +36,19 @@ from skbalance._presets import (
     resolve_strategy,
 )
 from skbalance._report import ComparisonResult
-from skbalance.metrics import geometric_mean_scorer, make_class_recall_scorer
+from skbalance.metrics import (
+    CALIBRATION_METRICS,
+    DataPriorRecorder,
+    data_prior_proba,
+    geometric_mean_scorer,
+    make_class_recall_scorer,
+)
 
 __all__ = ["compare_strategies", "ComparisonResult", "MULTILABEL_STRATEGIES", "STRATEGIES"]
 
 DEFAULT_SCORING = ("balanced_accuracy", "f1_macro", "geometric_mean")
 MULTILABEL_DEFAULT_SCORING = multilabel.DEFAULT_SCORING
-_OWN_SCORERS = {"geometric_mean": geometric_mean_scorer}
+_OWN_SCORERS = {"geometric_mean": geometric_mean_scorer, **CALIBRATION_METRICS}
 
 
 @dataclass
@@ -78,7 +84,9 @@ def _with_raw_sampler(estimator, sampler, numeric: list):
     A Pipeline's steps are kept (so the strategies' parameter names stay the same); any other
     estimator becomes the step ``"classifier"``. Missing numbers are filled (median of the
     training fold) before the sampler, which needs finite values; the estimator's own
-    preprocessing then finds none.
+    preprocessing then finds none. The first step records the class frequencies of the
+    training fold's ``y``, which the classifier never sees: the data prior of the calibration
+    metrics (:func:`skbalance.metrics.data_prior_proba`).
     """
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
@@ -97,7 +105,10 @@ def _with_raw_sampler(estimator, sampler, numeric: list):
         remainder="passthrough",
         verbose_feature_names_out=False,
     ).set_output(transform="pandas")
-    return Pipeline([("fill_numbers", fill), ("raw_sampler", sampler), *steps])
+    return Pipeline(
+        [("data_prior", DataPriorRecorder()), ("fill_numbers", fill), ("raw_sampler", sampler),
+         *steps]
+    )  # fmt: skip
 
 
 def _default_estimator():
@@ -465,11 +476,22 @@ def resolve_scoring(scoring, checked: _CheckedData) -> tuple[object, list[str], 
     """
     if checked.multilabel:
         scorers = _named_scorers(scoring, MULTILABEL_DEFAULT_SCORING)
-        return multilabel.resolve_label_scoring(
+        label_scoring, shown, rare = multilabel.resolve_label_scoring(
             scorers, list(checked.classes), checked.label_counts
         )
+        _add_calibration(label_scoring.scorers, shown)
+        return label_scoring, shown, rare
     scorers, shown = _resolve_scoring(scoring, checked.classes, checked.positive_label)
+    _add_calibration(scorers, shown)
     return scorers, shown, None
+
+
+def _add_calibration(scorers: dict, shown: list) -> None:
+    """The calibration metrics, shown after the others (they rank only when named first)."""
+    for name, metric in CALIBRATION_METRICS.items():
+        if name not in scorers:
+            scorers[name] = metric
+            shown.append(name)
 
 
 def compare_strategies(
@@ -485,6 +507,7 @@ def compare_strategies(
     random_state=None,
     on_error: str = "raise",
     verbose: int = 0,
+    keep_probabilities: bool = False,
 ) -> ComparisonResult:
     """Cross-validate balancing strategies on the same folds and rank them.
 
@@ -519,7 +542,11 @@ def compare_strategies(
         indicator ``y``: macro average precision (from ``predict_proba``) and the recall of
         the 3 labels with the fewest positive rows (``recall[<label>]``); a scikit-learn
         metric that cannot score an indicator target (``balanced_accuracy``, ``f1``) is refused
-        before any training.
+        before any training. Last, for every target, the calibration metrics
+        ``"brier_score_data_prior"`` and ``"log_loss_data_prior"`` (lower is better, NaN
+        without ``predict_proba``): the probabilities under the class frequencies of each
+        training fold, see :func:`skbalance.metrics.data_prior_proba`. They rank the table
+        only when named first in ``scoring`` (then ascending).
     positive_label : label, default=None
         The class you care most about; None picks the rarest class. Must be None for an
         indicator ``y``.
@@ -533,12 +560,19 @@ def compare_strategies(
         ``result.failures`` and left out of the leaderboard.
     verbose : int, default=0
         0 silent; 1 a progress bar on stderr; 2 also keeps the bar when done.
+    keep_probabilities : bool, default=False
+        Keep every strategy's out-of-fold probabilities under the data prior (each row
+        predicted by the fold model that did not train on it: no refit) in
+        ``result.oof_proba`` and ``y`` in ``result.oof_target``, for
+        ``result.plot``'s reliability diagram. The fold models are kept until their test rows
+        are predicted (``cross_validate(return_estimator=True)``), so with ``n_jobs`` they
+        travel back from the workers.
 
     Returns
     -------
     result : :class:`ComparisonResult`
         ``table`` (the leaderboard), ``fold_scores``, ``per_class_recall``, ``best_``,
-        ``recommendation``, ``to_dict()``.
+        ``recommendation``, ``to_dict()``; ``oof_proba`` with ``keep_probabilities``.
 
     Examples
     --------
@@ -557,8 +591,9 @@ def compare_strategies(
     >>> result.table.columns[:2].tolist()
     ['balanced_accuracy_mean', 'balanced_accuracy_std']
 
-    A multi-label target: macro-F1 ranks, then macro average precision and the recall of the
-    rarest labels (here 3, 2 and 1, with 12, 25 and 55 positive rows of 300).
+    A multi-label target: macro-F1 ranks, then macro average precision, the recall of the
+    rarest labels (here 3, 2 and 1, with 12, 25 and 55 positive rows of 300) and the
+    calibration metrics (lower is better).
 
     >>> from sklearn.multioutput import MultiOutputClassifier
     >>> from skbalance.datasets import make_long_tailed_multilabel
@@ -567,8 +602,9 @@ def compare_strategies(
     ...     "plain": MultiOutputClassifier(LogisticRegression()),
     ...     "weighted": MultiOutputClassifier(LogisticRegression(class_weight="balanced")),
     ... })
-    >>> result.metrics
-    ['f1_macro', 'average_precision', 'recall[3]', 'recall[2]', 'recall[1]']
+    >>> result.metrics  # doctest: +NORMALIZE_WHITESPACE
+    ['f1_macro', 'average_precision', 'recall[3]', 'recall[2]', 'recall[1]',
+     'brier_score_data_prior', 'log_loss_data_prior']
     """
     if on_error not in ("raise", "skip"):
         raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
@@ -582,7 +618,7 @@ def compare_strategies(
     scorers, shown, rare_labels = resolve_scoring(scoring, checked)
     plan = _plan(strategies, estimator, min_train_count, seed, X, multilabel=checked.multilabel)
 
-    fold_rows, failures, last_error = [], {}, None
+    fold_rows, failures, last_error, probabilities = [], {}, None, {}
     progress = _Progress(len(plan.estimators), verbose)
     try:
         for done, (name, candidate) in enumerate(plan.estimators.items()):
@@ -597,7 +633,10 @@ def compare_strategies(
                     scoring=scorers,
                     n_jobs=n_jobs,
                     error_score="raise",
+                    return_estimator=keep_probabilities,
                 )
+                if keep_probabilities:
+                    probabilities[name] = _out_of_fold_proba(scores.pop("estimator"), X, splits)
             except Exception as exc:
                 if on_error == "raise":
                     raise RuntimeError(f"strategy {name!r} failed: {exc}") from exc
@@ -624,7 +663,7 @@ def compare_strategies(
         raise RuntimeError(  # chained: the traceback shows where the last one failed
             "every strategy failed: " + "; ".join(f"{n}: {m}" for n, m in failures.items())
         ) from last_error
-    return ComparisonResult.from_folds(
+    result = ComparisonResult.from_folds(
         pd.DataFrame(fold_rows),
         metrics=shown,
         classes=classes,
@@ -636,6 +675,28 @@ def compare_strategies(
         estimators=plan.estimators,
         rare_labels=rare_labels,
     )
+    if keep_probabilities:
+        result.oof_proba = {k: v for k, v in probabilities.items() if v is not None}
+        result.oof_target = np.asarray(y)
+    return result
+
+
+def _out_of_fold_proba(fold_models: list, X, splits) -> np.ndarray | None:
+    """Each row's data-prior probabilities from the fold model that did not train on it
+    (NaN for a row in no test fold of a custom splitter); None for an estimator without
+    ``predict_proba``."""
+    from sklearn.utils import _safe_indexing
+    from sklearn.utils.validation import _num_samples
+
+    if not hasattr(fold_models[0], "predict_proba"):
+        return None
+    proba = None
+    for model, (_, test) in zip(fold_models, splits, strict=True):
+        fold = data_prior_proba(model, _safe_indexing(X, test))
+        if proba is None:
+            proba = np.full((_num_samples(X), fold.shape[1]), np.nan)
+        proba[test] = fold
+    return proba
 
 
 def available_metrics() -> list[str]:

@@ -666,8 +666,14 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
         "geometric_mean",
         "average_precision",
         "recall[buy]",
+        "brier_score_data_prior",
+        "log_loss_data_prior",
     ]
-    assert all(len(m["folds"]) == 2 and 0 <= m["mean"] <= 1 for m in metrics.values())
+    assert all(len(m["folds"]) == 2 for m in metrics.values())
+    assert all(0 <= metrics[m]["mean"] <= 1 for m in list(metrics)[:5])
+    assert 0 <= metrics["brier_score_data_prior"]["mean"] <= 2
+    assert metrics["log_loss_data_prior"]["mean"] > 0
+    assert "Brier, log-loss: lower is better" in out.stdout
     assert data["recommendation"] in out.stdout.replace("\n", " ") or data["best"] in out.stdout
     ranks = [e["metrics"]["balanced_accuracy"]["mean"] for e in data["leaderboard"]]
     assert ranks == sorted(ranks, reverse=True)

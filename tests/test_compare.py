@@ -25,7 +25,7 @@ from skbalance.compare import (
     compare_strategies,
     first_infinite,
 )
-from skbalance.metrics import geometric_mean_score
+from skbalance.metrics import CALIBRATION_METRICS, geometric_mean_score
 
 
 def imbalanced_data(n_rare=12, labels=("common", "middle", "rare"), seed=0):
@@ -184,6 +184,7 @@ def test_binary_adds_average_precision_of_the_positive_label():
         "geometric_mean",
         "average_precision",
         "recall[stay]",
+        *CALIBRATION_METRICS,
     ]
     for fold, (train, test) in enumerate(cv.split(X, y)):
         model = LogisticRegression().fit(X[train], y[train])
@@ -499,7 +500,7 @@ def test_average_precision_by_name_scores_the_positive_label_with_string_labels(
     result = compare_strategies(
         X, y, strategies={"lr": LogisticRegression()}, cv=3, scoring=["average_precision"]
     )
-    assert result.metrics == ["average_precision", "recall[churn]"]
+    assert result.metrics == ["average_precision", "recall[churn]", *CALIBRATION_METRICS]
     assert result.table["average_precision_mean"].between(0, 1).all()
 
 
@@ -538,7 +539,7 @@ def test_smote_preset_keeps_categories_with_smotenc_before_one_hot():
     )
     smote = result.estimators["smote"]
     assert [name for name, _ in smote.steps] == [
-        "fill_numbers", "raw_sampler", "preprocess", "classifier"
+        "data_prior", "fill_numbers", "raw_sampler", "preprocess", "classifier"
     ]  # fmt: skip
     sampler = smote.named_steps["raw_sampler"]
     assert type(sampler).__name__ == "SMOTENC"

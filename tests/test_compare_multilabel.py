@@ -165,7 +165,9 @@ def test_scores_equal_an_independent_computation(n_labels):
     Y = pd.DataFrame(Y, columns=names)
     result = compare_strategies(X, Y, strategies={"lr": LabelStandIn()}, cv=3, random_state=7)
     rare = names[::-1]  # rarest first
-    assert result.metrics == ["f1_macro", "average_precision"] + [f"recall[{r}]" for r in rare]
+    assert result.metrics == ["f1_macro", "average_precision"] + [
+        f"recall[{r}]" for r in rare
+    ] + ["brier_score_data_prior", "log_loss_data_prior"]
     assert result.rare_labels == rare and result.positive_label is None
     checked = check_comparison_data(X, Y, cv=3, random_state=7)
     values = Y.to_numpy()
@@ -179,12 +181,16 @@ def test_scores_equal_an_independent_computation(n_labels):
             average_precision_score(values[test, j], scores[:, j]) for j in range(n_labels)
         ]
         expected["average_precision"].append(np.mean(per_label))
+        # per label: mean squared error and binary log-loss of its probability, then the mean
+        expected["brier_score_data_prior"].append(np.mean((scores - values[test]) ** 2))
+        losses = -(values[test] * np.log(scores) + (1 - values[test]) * np.log(1 - scores))
+        expected["log_loss_data_prior"].append(losses.mean(axis=0).mean())
         fold_recalls = [recall_score(values[test, j], predicted[:, j]) for j in range(n_labels)]
         for label in rare:
             expected[f"recall[{label}]"].append(fold_recalls[names.index(label)])
         recalls.append(fold_recalls)
     for name, folds in expected.items():
-        np.testing.assert_allclose(result.fold_scores.loc["lr", name], folds, rtol=1e-12)
+        np.testing.assert_allclose(result.fold_scores.loc["lr", name], folds, rtol=1e-10)
         assert result.table.loc["lr", f"{name}_mean"] == pytest.approx(np.mean(folds))
     np.testing.assert_allclose(result.per_class_recall.loc["lr"], np.mean(recalls, axis=0))
     assert result.per_class_recall.columns.tolist() == names
@@ -463,7 +469,11 @@ def test_cli_runs_a_multilabel_csv_end_to_end(tmp_path):
         "recall[bird]",
         "recall[dog]",
         "recall[cat]",
+        "brier_score_data_prior",
+        "log_loss_data_prior",
     ]
+    assert data["lower_is_better"] == ["brier_score_data_prior", "log_loss_data_prior"]
+    assert "Brier ↓" in out.stdout and "log-loss ↓" in out.stdout
     ranks = [e["metrics"]["f1_macro"]["mean"] for e in data["leaderboard"]]
     assert ranks == sorted(ranks, reverse=True)
     assert "recall of class" not in out.stdout and "Recommendation:" in out.stdout

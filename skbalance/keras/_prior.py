@@ -57,6 +57,7 @@ __all__ = [
     "loss_log_prior",
     "output_shift",
     "shift_logits",
+    "shift_probabilities",
     "target_prior",
     "warn_inexact",
 ]
@@ -295,6 +296,24 @@ def shift_logits(logits: np.ndarray, shift) -> np.ndarray:
     if logits.shape[1] == 1 and shift.size == 2:
         return (logits + (shift[1] - shift[0])).astype(np.float32)
     return (logits + shift[None, :]).astype(np.float32)
+
+
+def shift_probabilities(probabilities, source, target, *, multilabel: bool) -> np.ndarray:
+    """Probabilities that assume the prior ``source``, moved to ``target``: the shift of
+    :func:`output_shift` applied to their logarithms (per label: to their log-odds), float64.
+
+    The same correction as the logits', for when only ``predict_proba`` is at hand (a
+    pipeline); a probability of 0 stays 0.
+    """
+    shift = output_shift(source, target, multilabel=multilabel)
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        if multilabel:
+            return expit(logit(probabilities) + shift)
+        log_p = np.log(probabilities) + shift
+    log_p -= np.max(log_p, axis=1, keepdims=True)
+    moved = np.exp(log_p)
+    return moved / moved.sum(axis=1, keepdims=True)
 
 
 def check_some_mass(class_mass: np.ndarray, classes, output_prior) -> None:

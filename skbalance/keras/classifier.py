@@ -324,7 +324,13 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         ``y``, each label's effective positive rate.
     output_prior_ : ndarray of shape (n_classes,)
         The prior the outputs assume (``output_prior`` resolved; ``effective_prior_`` for
-        ``"train"``).
+        ``"train"``; with ``posthoc_adjustment``, ``effective_prior_ / class_prior_ **
+        posthoc_tau_``, normalised).
+    data_prior_ : ndarray of shape (n_classes,)
+        The class frequencies of the ``y`` given to ``fit``, before any balancing (unweighted;
+        for an indicator ``y``, each label's positive rate): the prior of
+        ``output_prior="data"``, kept whatever ``output_prior`` is, so that the outputs can be
+        moved to it afterwards (``skbalance.metrics.data_prior_proba``).
 
     Notes
     -----
@@ -592,6 +598,12 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         elif self.posthoc_adjustment is not None:
             fitted["posthoc_tau_"] = float(self.posthoc_adjustment)
         fitted.update(self._output_prior(fitted["effective_prior_"], codes, given_prior, classes))
+        if fitted["posthoc_tau_"]:
+            # The adjusted logits, logits - tau * log(class_prior_), are a prior shift of the
+            # network's: output_prior_ says which prior the outputs then assume.
+            fitted["output_prior_"] = effective_prior(
+                fitted["effective_prior_"], fitted["posthoc_tau_"] * np.log(fitted["class_prior_"])
+            )
 
         # 4. Install the fit, in one place.
         self._set_fitted(fitted)
@@ -605,7 +617,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
             self.output_prior, given_prior, data=data, effective=effective, multilabel=multilabel
         )
         if not corrects(self.output_prior):
-            return {"output_prior_": target, "_logit_shift": None}
+            return {"output_prior_": target, "data_prior_": data, "_logit_shift": None}
         # A prior of 0 (or a rate of 1) cannot be shifted away: a class weighted 0 after
         # resampling, or a label whose positives (or negatives) all weigh 0.
         check_some_mass(
@@ -613,6 +625,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
         )
         return {
             "output_prior_": target,
+            "data_prior_": data,
             "_logit_shift": output_shift(effective, target, multilabel=multilabel),
         }
 
