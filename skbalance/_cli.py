@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 from skbalance._cli_args import PROG, check_environment, did_you_mean, parse_args
-from skbalance._errors import InputError
+from skbalance._errors import CLI_CV, InputError
 
 EXIT_INPUT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 1, 3, 130
 
@@ -265,7 +265,7 @@ def _compare(args, outputs: _OutputFiles) -> int:
     # Fail on bad data now, not after the TensorFlow import and the first fits.
     try:
         checked = check_comparison_data(
-            X, y, cv=args.cv, random_state=args.seed, target_name=target_name
+            X, y, cv=args.cv, random_state=args.seed, target_name=target_name, cv_spelling=CLI_CV
         )
     except InputError as exc:
         if args.csv is not None:
@@ -288,7 +288,8 @@ def _compare(args, outputs: _OutputFiles) -> int:
             "--positive-label out."
         )
     positive_label = _positive_label(args.positive_label, checked.classes, target_name)
-    resolve_scoring(args.scoring, checked)  # a metric that cannot score this target fails now
+    # A metric that cannot score this target (roc_auc on 3 classes) fails now, not after the fits.
+    resolve_scoring(args.scoring, checked, target_name)
     categorical = tuple(categorical_columns(X))
     for name in args.strategies or ():
         reason = unmet_need(

@@ -26,7 +26,8 @@ from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.utils import check_random_state
 
 from skbalance import _compare_multilabel as multilabel
-from skbalance._errors import InputError
+from skbalance import _scorer_trial as trial
+from skbalance._errors import PYTHON_CV, InputError, fewer_folds
 from skbalance._labels import encode_labels
 from skbalance._presets import (
     ALL_STRATEGIES,
@@ -237,7 +238,7 @@ def check_finite_features(X, *, name: str = "X", describe_row=lambda row: f"row 
     )
 
 
-def _check_folds(cv, random_state, codes, classes, name="y"):
+def _check_folds(cv, random_state, codes, classes, name="y", spelling=PYTHON_CV):
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         if cv < 2:
             raise InputError(f"cv must be at least 2 folds; got {cv}.")
@@ -258,8 +259,8 @@ def _check_folds(cv, random_state, codes, classes, name="y"):
         if count < cv:
             raise InputError(
                 f"class {label!r} has only {count} rows, fewer than the {cv} cross-validation "
-                f"folds (every fold needs one); use cv={count} or fewer, or add rows of that "
-                f"class.{hint}"
+                f"folds (every fold needs one); {fewer_folds(count, spelling)}, or add rows of "
+                f"that class.{hint}"
             )
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     elif isinstance(cv, str) or not hasattr(cv, "split"):
@@ -387,7 +388,14 @@ class _CheckedData:
 
 
 def check_comparison_data(
-    X, y, *, cv=5, positive_label=None, random_state=None, target_name: str = "y"
+    X,
+    y,
+    *,
+    cv=5,
+    positive_label=None,
+    random_state=None,
+    target_name: str = "y",
+    cv_spelling: str = PYTHON_CV,
 ) -> _CheckedData:
     """Validate what :func:`compare_strategies` needs of the data, without fitting anything.
 
@@ -397,10 +405,11 @@ def check_comparison_data(
     unknown ``positive_label`` or mismatched lengths; ``target_name`` is what the messages
     call ``y``. A ``y`` with two or more columns is a multi-label indicator target: values
     other than 0/1, a label with fewer positive (or negative) rows than folds and a
-    ``positive_label`` are refused.
+    ``positive_label`` are refused. ``cv_spelling`` writes the folds option in the advice
+    for too few rows (``"cv={}"``; the command line passes ``"--cv {}"``).
     """
     if multilabel.is_indicator_target(y):
-        return _check_label_data(X, y, cv, positive_label, random_state, target_name)
+        return _check_label_data(X, y, cv, positive_label, random_state, target_name, cv_spelling)
     classes, codes = _check_target(y, target_name)
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
     if n_rows != len(codes):
@@ -424,11 +433,13 @@ def check_comparison_data(
     else:  # the class itself (e.g. 1 for 1.0 or True): the scorers compare labels by type
         positive_label = class_list[class_list.index(positive_label)]
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    splits, min_train_count = _check_folds(cv, seed, codes, classes, target_name)
+    splits, min_train_count = _check_folds(cv, seed, codes, classes, target_name, cv_spelling)
     return _CheckedData(classes, positive_label, seed, splits, min_train_count)
 
 
-def _check_label_data(X, Y, cv, positive_label, random_state, target_name) -> _CheckedData:
+def _check_label_data(
+    X, Y, cv, positive_label, random_state, target_name, cv_spelling
+) -> _CheckedData:
     names, matrix = multilabel.check_label_target(Y, target_name)
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
     if n_rows != len(matrix):
@@ -444,7 +455,9 @@ def _check_label_data(X, Y, cv, positive_label, random_state, target_name) -> _C
         )
     check_finite_features(X)
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    splits, min_train_count = multilabel.check_label_folds(cv, seed, matrix, names, target_name)
+    splits, min_train_count = multilabel.check_label_folds(
+        cv, seed, matrix, names, target_name, cv_spelling
+    )
     return _CheckedData(
         np.asarray(names, dtype=object),
         None,
@@ -456,12 +469,16 @@ def _check_label_data(X, Y, cv, positive_label, random_state, target_name) -> _C
     )
 
 
-def resolve_scoring(scoring, checked: _CheckedData) -> tuple[object, list[str], list | None]:
+def resolve_scoring(
+    scoring, checked: _CheckedData, target_name: str = "y"
+) -> tuple[object, list[str], list | None]:
     """``(scoring for cross_validate, metric names shown, rarest labels or None)``.
 
     Every metric is checked against the target here, before any fit (the command line calls
-    it before importing Keras): an unknown name, or for an indicator target a metric that
-    cannot score one, is an :class:`InputError`.
+    it before importing Keras): an unknown name, or a metric that cannot score this target
+    (``roc_auc`` on three classes, ``f1`` on string labels or on an indicator target), is an
+    :class:`InputError` that names a metric that can. ``target_name`` is what the message
+    calls ``y``.
     """
     if checked.multilabel:
         scorers = _named_scorers(scoring, MULTILABEL_DEFAULT_SCORING)
@@ -469,7 +486,62 @@ def resolve_scoring(scoring, checked: _CheckedData) -> tuple[object, list[str], 
             scorers, list(checked.classes), checked.label_counts
         )
     scorers, shown = _resolve_scoring(scoring, checked.classes, checked.positive_label)
+    for name in shown:
+        exc = _scorer_error(scorers[name], checked)
+        if exc is not None:
+            classes = checked.classes.tolist()
+            listed = ", ".join(map(repr, classes[:5])) + (", ..." if len(classes) > 5 else "")
+            raise InputError(
+                f"metric {name!r} cannot score {target_name}, whose {len(classes)} classes are "
+                f"{listed} ({trial.reason(exc)}); use {_alternatives(name)} instead."
+            )
     return scorers, shown, None
+
+
+def _scorer_error(scorer, checked: _CheckedData, methods=trial.RESPONSE_METHODS):
+    """What ``scorer`` raises on a few made-up rows of the target's kind (the same classes, or
+    as many labels) from an estimator offering the response ``methods``; None when it scores
+    or is not a scikit-learn scorer (a plain callable gets the real estimator: not tried)."""
+    if not trial.is_sklearn_scorer(scorer):
+        return None
+    if checked.multilabel:
+        return multilabel.indicator_trial_error(scorer, len(checked.classes), methods)
+    stand_in, y = trial.single_label_stand_in(checked.classes, methods)
+    return trial.trial_error(scorer, stand_in, y)
+
+
+def _alternatives(name: str) -> str:
+    """``roc_auc_ovr (or balanced_accuracy, ...)``: the metrics to use instead of ``name``."""
+    known = set(get_scorer_names())
+    closer = [f"{name}{suffix}" for suffix in ("_ovr", "_macro") if f"{name}{suffix}" in known]
+    fallback = ", ".join(metric for metric in DEFAULT_SCORING if metric not in closer[:1])
+    return f"{closer[0]} (or {fallback})" if closer else fallback
+
+
+def _check_responses(scoring, estimators: dict, checked: _CheckedData) -> None:
+    """Raise :class:`InputError` if a metric reads a response (``predict_proba``, ...) that a
+    strategy's estimator does not offer, before any fit."""
+    scorers = getattr(scoring, "scorers", scoring)  # an indicator target's LabelScoring
+    tried = {trial.RESPONSE_METHODS}  # every response offered: the target check covered it
+    for strategy, estimator in estimators.items():
+        methods = trial.offered_methods(estimator)
+        if methods in tried:
+            continue
+        tried.add(methods)
+        for name, scorer in scorers.items():
+            if name.startswith("_recall_"):  # our own recall scorers read predict
+                continue
+            exc = _scorer_error(scorer, checked, methods)
+            if exc is not None:
+                # AttributeError: scikit-learn's "has none of the following attributes", which
+                # the start of the message already says in words.
+                why = "" if isinstance(exc, AttributeError) else f" ({trial.reason(exc)})"
+                raise InputError(
+                    f"metric {name!r} reads {trial.needed_methods(scorer)}, which strategy "
+                    f"{strategy!r} ({type(_final_step(estimator)[1]).__name__}) does not "
+                    f"offer{why}; leave the metric out, or use one read from predict such as "
+                    f"{', '.join(DEFAULT_SCORING)}."
+                )
 
 
 def compare_strategies(
@@ -581,6 +653,7 @@ def compare_strategies(
         y = y.toarray()  # cross_validate refuses a sparse y; (n_samples, n_labels) is small
     scorers, shown, rare_labels = resolve_scoring(scoring, checked)
     plan = _plan(strategies, estimator, min_train_count, seed, X, multilabel=checked.multilabel)
+    _check_responses(scorers, plan.estimators, checked)
 
     fold_rows, failures, last_error = [], {}, None
     progress = _Progress(len(plan.estimators), verbose)

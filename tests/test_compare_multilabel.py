@@ -270,7 +270,7 @@ def test_single_label_catalogue_is_unchanged_by_the_multilabel_presets():
             (70, 30, 2),
             {"cv": 3},
             r"label 2 of y has only 2 positive rows, fewer than the 3 "
-            r"cross-validation folds \(every fold needs one\); use cv=2 or fewer",
+            r"cross-validation folds \(every fold needs one\); use cv=2, add rows with that label",
         ),
         ((70, 30, 1), {"cv": 3}, r"label 2 of y has only 1 positive row; cross-validation"),
         ((70, 30, 0), {"cv": 3}, r"label 2 of y has no positive row"),
