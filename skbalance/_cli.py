@@ -193,22 +193,21 @@ def _data_summary(result, y) -> str:
 
 
 def _print_report(result, y, console) -> None:
+    """The data, the leaderboard (fitted to ``console.width``: see :mod:`skbalance._console`),
+    its legend, skipped and failed strategies, and the recommendation."""
     from rich.markup import escape  # labels like "[rare]" must not be read as rich markup
-    from rich.table import Table
+
+    from skbalance._console import leaderboard_lines
 
     console.print(escape(_data_summary(result, y)))
-    table = Table(
-        title=f"Balancing strategies, {result.n_splits}-fold CV, ranked by "
+    console.print(
+        f"Balancing strategies, {result.n_splits}-fold CV, ranked by "
         f"{escape(result.primary_metric)}"
     )
-    shown = result.display_table()
-    table.add_column("#", justify="right")
-    table.add_column("strategy")
-    for column in shown.columns:
-        table.add_column(escape(str(column)), justify="right")
-    for rank, (name, row) in enumerate(shown.iterrows(), start=1):
-        table.add_row(str(rank), escape(str(name)), *row.tolist())
-    console.print(table)
+    lines, legend = leaderboard_lines(result, console.width)
+    for line in lines:  # laid out to the width already: never wrapped again
+        console.print(line, markup=False, soft_wrap=True)
+    console.print(escape(legend))
     for name, reason in result.skipped.items():
         console.print(escape(f"skipped {name}: {reason}"))
     for name, error in result.failures.items():
@@ -251,9 +250,9 @@ def _load(args):
 def _compare(args, outputs: _OutputFiles) -> int:
     X, y, target_name = _load(args)
 
-    from rich.console import Console
     from sklearn.pipeline import Pipeline
 
+    from skbalance._console import report_console
     from skbalance._presets import ALL_STRATEGIES, unmet_need
     from skbalance.compare import (
         categorical_columns,
@@ -327,10 +326,7 @@ def _compare(args, outputs: _OutputFiles) -> int:
             on_error="raise" if args.debug else "skip",
             verbose=0 if args.quiet else 1,
         )
-    console = Console()
-    if not console.is_terminal:  # a file or a pipe: no need to squeeze the table into 80 columns
-        console = Console(width=200)
-    _print_report(result, y, console)
+    _print_report(result, y, report_console())
     try:  # checked up front; what can still fail here is the disk (full, removed)
         if args.json is not None:
             Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")

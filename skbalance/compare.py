@@ -13,7 +13,6 @@ iteratively stratified folds, macro-F1 first, the presets that apply to it (see
 from __future__ import annotations
 
 import numbers
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from sklearn.utils import check_random_state
 
 from skbalance import _compare_multilabel as multilabel
 from skbalance import _scorer_trial as trial
+from skbalance._console import Progress as _Progress
 from skbalance._errors import PYTHON_CV, InputError, fewer_folds
 from skbalance._labels import encode_labels
 from skbalance._presets import (
@@ -340,41 +340,6 @@ def _plan(strategies, estimator, min_train_count, seed, X=None, multilabel=False
     return plan
 
 
-class _Progress:
-    """A progress bar on stderr (rich if installed, plain lines otherwise)."""
-
-    def __init__(self, total: int, verbose: int):
-        self.verbose, self.total, self.bar = verbose, total, None
-        if verbose <= 0:
-            return
-        try:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-        except ImportError:
-            return
-        self.bar = Progress(
-            TextColumn("{task.description:<34}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=verbose < 2,
-        )
-        self.task = self.bar.add_task("cross-validating", total=total)
-        self.bar.start()
-
-    def step(self, name: str, done: int):
-        if self.bar is not None:
-            self.bar.update(self.task, description=f"cross-validating {name}", completed=done)
-        elif self.verbose > 0:
-            print(f"[{done + 1}/{self.total}] cross-validating {name}", file=sys.stderr)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.total, description="done")
-            self.bar.stop()
-
-
 @dataclass
 class _CheckedData:
     classes: np.ndarray  # the classes; for an indicator target, the labels' names
@@ -604,7 +569,8 @@ def compare_strategies(
         What a failing strategy does: stop the comparison, or be listed in
         ``result.failures`` and left out of the leaderboard.
     verbose : int, default=0
-        0 silent; 1 a progress bar on stderr; 2 also keeps the bar when done.
+        0 silent; 1 progress on stderr: a live bar on a terminal, else (a log) one line per
+        finished strategy with its time; 2 also keeps the bar when done.
 
     Returns
     -------
@@ -656,7 +622,7 @@ def compare_strategies(
     _check_responses(scorers, plan.estimators, checked)
 
     fold_rows, failures, last_error = [], {}, None
-    progress = _Progress(len(plan.estimators), verbose)
+    progress = _Progress(len(plan.estimators), verbose, n_folds=len(splits))
     try:
         for done, (name, candidate) in enumerate(plan.estimators.items()):
             progress.step(name, done)
@@ -676,8 +642,10 @@ def compare_strategies(
                     raise RuntimeError(f"strategy {name!r} failed: {exc}") from exc
                 failures[name] = f"{type(exc).__name__}: {exc}"
                 last_error = exc
+                progress.finished(name, time.perf_counter() - start, len(splits), failed=True)
                 continue
             wall = time.perf_counter() - start
+            progress.finished(name, wall, len(splits))
             for fold in range(len(splits)):
                 row = {"strategy": name, "fold": fold}
                 row.update(
