@@ -239,7 +239,14 @@ def _load(args):
     if args.csv is None:
         X, y = load_bundled(args.dataset or "digits", args.imbalance_ratio, args.seed)
         return X, y, "y"
-    X, y, notes = load_csv(args.csv, args.target)
+    options = {
+        "sep": args.sep,
+        "keep_columns": args.keep_columns or (),
+        "drop_columns": args.drop_columns or (),
+    }
+    if args.na_values is not None:
+        options["na_values"] = args.na_values
+    X, y, notes = load_csv(args.csv, args.target, **options)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     if getattr(y, "ndim", 1) == 2:

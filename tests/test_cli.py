@@ -45,12 +45,14 @@ OPTIONS = [
 
 
 def run_cli(*args, timeout=300):
+    """The command in a fresh process, its output piped, ``COLUMNS`` unset (as in a script)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
     return subprocess.run(
         [sys.executable, "-m", "skbalance", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=dict(os.environ),
+        env=env,
     )
 
 
@@ -534,25 +536,36 @@ def test_an_unnamed_row_number_column_is_left_out(tmp_path):
         "left out column 1: it has no name and holds the row numbers (an index written by "
         "pandas' to_csv?); as a feature it would leak the row order"
     ]
-    # A named column of row numbers, or an unnamed one with other values, is kept.
-    named = small_frame(row=np.arange(24))
-    X, _, notes = load_csv(write_csv(tmp_path / "n.csv", named.to_csv(index=False)), "label")
+    # A named column of row numbers (or an unnamed one with other values) has a different
+    # number in every row: an identifier too, left out with a note; --keep-columns keeps it.
+    named = write_csv(tmp_path / "n.csv", small_frame(row=np.arange(24)).to_csv(index=False))
+    X, _, notes = load_csv(named, "label")
+    assert X.columns.tolist() == ["x"]
+    assert notes == [
+        "left out column 'row': a different number in every row: an identifier, not a "
+        "feature; --keep-columns 'row' keeps it"
+    ]
+    X, _, notes = load_csv(named, "label", keep_columns=["row"])
     assert X.columns.tolist() == ["x", "row"] and notes == []
-    shuffled = frame.set_index(np.arange(24)[::-1])
-    X, _, notes = load_csv(write_csv(tmp_path / "s.csv", shuffled.to_csv()), "label")
-    assert X.columns.tolist() == ["Unnamed: 0", "x"] and notes == []
+    # In fewer than 20 rows a column can be unique by chance: kept.
+    few = pd.DataFrame({"x": np.arange(19), "label": ["a"] * 10 + ["b"] * 9})
+    X, _, notes = load_csv(write_csv(tmp_path / "f.csv", few.to_csv(index=False)), "label")
+    assert X.columns.tolist() == ["x"] and notes == []
 
 
 def test_empty_columns_and_stray_text_in_numbers_are_one_note_each(tmp_path):
     """Class: an all-empty column reported as dozens of scikit-learn imputer warnings, and a
     numeric column turned into categories by a few '?' cells without a word."""
-    frame = small_frame(empty=np.nan, blank=np.nan, size=[str(i) for i in range(23)] + ["?"])
+    size = [str(i % 5) for i in range(23)] + ["unknown"]
+    frame = small_frame(empty=np.nan, blank=np.nan, size=size)
     X, y, notes = load_csv(write_csv(tmp_path / "e.csv", frame.to_csv(index=False)), "label")
     assert X.columns.tolist() == ["x", "size"]
     assert notes == [
-        "left out columns 'empty', 'blank': no values in any row",
+        "left out column 'empty': no values in any row",
+        "left out column 'blank': no values in any row",
         "column 'size' is mostly numbers but is read as categories because of 1 other value "
-        "('?'); leave those cells empty to have them imputed instead",
+        "('unknown'); list them in --na-values (or empty those cells) to read them as missing "
+        "numbers",
     ]
 
 
@@ -563,12 +576,12 @@ def test_integer_labels_round_trip_through_a_csv_with_missing_labels(labels, tmp
     (1.0, 2.0), which compare then showed and matched as 1.0, not the 1 the file holds."""
     if all(label is None for label in labels):
         labels[0] = 7
-    frame = pd.DataFrame({"x": np.arange(len(labels)), "label": labels})
+    frame = pd.DataFrame({"x": np.arange(len(labels)) + 0.5, "label": labels})
     path = tmp_path_factory.mktemp("rt") / "labels.csv"
     X, y, _ = load_csv(write_csv(path, frame.to_csv(index=False)), "label")
     expected = [label for label in labels if label is not None]
     assert y.dtype == np.int64 and y.tolist() == expected
-    assert X["x"].tolist() == [i for i, label in enumerate(labels) if label is not None]
+    assert X["x"].tolist() == [i + 0.5 for i, label in enumerate(labels) if label is not None]
 
 
 @pytest.mark.parametrize(
