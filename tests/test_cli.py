@@ -27,6 +27,10 @@ OPTIONS = [
     "--target",
     "--dataset",
     "--imbalance-ratio",
+    "--sep",
+    "--na-values",
+    "--keep-columns",
+    "--drop-columns",
     "--strategies",
     "--scoring",
     "--positive-label",
@@ -151,6 +155,13 @@ def assert_one_line_error(status, out, err, expected_status, pattern):
         (["{csv}"], "--target COL is required with a CSV file"),
         (["--target", "decision"], "--target only applies to a CSV file"),
         (["{csv}", "--target", "decision", "--imbalance-ratio", "3"], "only applies to a bundled"),
+        (["--sep", ";"], r"--sep only applies to a CSV file"),
+        (["--keep-columns", "a"], r"--keep-columns only applies to a CSV file"),
+        (["{csv}", "--target", "decision", "--sep", "ab"], r"argument --sep: must be one char"),
+        (
+            ["{csv}", "--target", "decision", "--keep-columns", "a", "--drop-columns", "b,a"],
+            r"column 'a' is in both --keep-columns and --drop-columns",
+        ),
     ],
 )
 def test_command_line_errors_are_one_line_exit_2_naming_the_option(
@@ -256,7 +267,8 @@ INPUT_ERRORS = {
     "more folds than rows": (
         small_frame(label=["a"] * 22 + ["b"] * 2).to_csv(index=False),
         ["--target", "label", "--cv", "3"],
-        r"class 'b' has only 2 rows, fewer than the 3 cross-validation folds",
+        r"class 'b' has only 2 rows, fewer than the 3 cross-validation folds \(every fold needs "
+        r"one\); use --cv 2, or add rows of that class\.$",
     ),
     "an id as target": (
         small_frame(label=np.arange(24)).to_csv(index=False),
@@ -274,6 +286,17 @@ INPUT_ERRORS = {
         small_frame(label=[True] * 6 + [False] * 18).to_csv(index=False),
         ["--target", "label", "--positive-label", "yes"],
         r"--positive-label 'yes' is not a class .*; the classes are False, True",
+    ),
+    "roc_auc on three classes": (
+        small_frame(label=["a"] * 10 + ["b"] * 8 + ["c"] * 6).to_csv(index=False),
+        ["--target", "label", "--scoring", "roc_auc"],
+        r"metric 'roc_auc' cannot score the target column 'label', whose 3 classes are 'a', 'b', "
+        r"'c' \(multi_class must be in \('ovo', 'ovr'\)\); use roc_auc_ovr \(or",
+    ),
+    "f1 on string labels": (
+        small_frame().to_csv(index=False),
+        ["--target", "label", "--scoring", "balanced_accuracy,f1"],
+        r"metric 'f1' cannot score .*pos_label=1 is not a valid label.*use f1_macro",
     ),
     "smote without 2 rows to interpolate": (
         small_frame(label=["a"] * 22 + ["b"] * 2).to_csv(index=False),
