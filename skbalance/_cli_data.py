@@ -138,7 +138,12 @@ def _read_frame(path: str, separator: str | None, na_values, notes: list[str]):
             )
     missing = dict(keep_default_na=False, na_values=["", *na_values])
     frame = _read(path, sep=separator, **missing)
-    raw = _read(path, sep=separator, dtype=str, keep_default_na=False)
+    # The cells as text, to count the placeholders: only the columns with a missing value.
+    positions = [i for i, column in enumerate(frame.columns) if frame[column].isna().any()]
+    raw = frame.iloc[:, :0]  # no column with a missing value: nothing to count
+    if positions:
+        raw = _read(path, sep=separator, dtype=str, keep_default_na=False, usecols=positions)
+        raw.columns = [frame.columns[i] for i in positions]
     header = _read(path, sep=separator, header=None, nrows=1, dtype=str, keep_default_na=False)
     return frame, raw, header.iloc[0].tolist() if len(header) else [], separator
 
@@ -249,7 +254,7 @@ def _placeholders(frame, raw, na_values, notes: list[str]) -> dict:
     """column -> {placeholder: count} for every column where cells other than empty ones were
     read as missing values (one note per column, naming them and their counts)."""
     found = {}
-    for column in frame.columns:
+    for column in raw.columns.intersection(frame.columns, sort=False):
         cells = raw[column]
         counts = cells[cells.isin(na_values) & (cells != "")].value_counts()
         if counts.empty or frame[column].isna().all():  # an empty column has a note of its own
@@ -434,6 +439,7 @@ def read_csv(
         raise InputError(f"cannot read {path}: {exc.strerror or exc}.") from None
     reading = CsvReading(separator, na_values, notes=notes)
     _check_header(path, header)
+    read_columns = list(frame.columns)
     targets = _target_columns(path, target, frame.columns, header, separator)
     shown = ", ".join(map(repr, targets))  # for the messages: 'label' or 'a', 'b', 'c'
     keep = _named_columns("--keep-columns", keep_columns, frame.columns, path)
@@ -456,7 +462,8 @@ def read_csv(
         frame = _numbers_from_decimal_commas(frame, targets, notes)
         numbers = frame.select_dtypes("number").columns
         reading.decimal_comma = [column for column in numbers if column not in before]
-    header = [name for name, column in zip(header, raw.columns, strict=False) if column not in drop]
+    kept = [column not in drop for column in read_columns]
+    header = [name for name, keep_it in zip(header, kept, strict=False) if keep_it]
     frame, identifiers = _drop_identifiers(frame, header, {*targets, *keep}, notes)
     reading.dropped.update(dict.fromkeys(identifiers, "identifier"))
     reading.placeholders = _placeholders(frame, raw.loc[frame.index], na_values, notes)
