@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 from skbalance._cli_args import PROG, check_environment, did_you_mean, parse_args
-from skbalance._errors import InputError
+from skbalance._errors import CLI_CV, InputError
 
 EXIT_INPUT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 1, 3, 130
 
@@ -193,26 +193,26 @@ def _data_summary(result, y) -> str:
 
 
 def _print_report(result, y, console) -> None:
+    """The data, the leaderboard (fitted to ``console.width``: see :mod:`skbalance._console`),
+    its legend, skipped and failed strategies, and the recommendation."""
     from rich.markup import escape  # labels like "[rare]" must not be read as rich markup
-    from rich.table import Table
+
+    from skbalance._console import leaderboard_lines
 
     console.print(escape(_data_summary(result, y)))
-    table = Table(
-        title=f"Balancing strategies, {result.n_splits}-fold CV, ranked by "
+    console.print(
+        f"Balancing strategies, {result.n_splits}-fold CV, ranked by "
         f"{escape(result.primary_metric)}"
     )
-    shown = result.display_table()
-    table.add_column("#", justify="right")
-    table.add_column("strategy")
-    for column in shown.columns:
-        table.add_column(escape(str(column)), justify="right")
-    for rank, (name, row) in enumerate(shown.iterrows(), start=1):
-        table.add_row(str(rank), escape(str(name)), *row.tolist())
-    console.print(table)
-    console.print(
-        "Brier, log-loss: lower is better; the probabilities under each training fold's class "
-        "frequencies (docs/compare.md, Ranking or probabilities)."
-    )
+    lines, legend = leaderboard_lines(result, console.width)
+    for line in lines:  # laid out to the width already: never wrapped again
+        console.print(line, markup=False, soft_wrap=True)
+    console.print(escape(legend))
+    if {"brier_score_data_prior", "log_loss_data_prior"} & set(result.metrics):
+        console.print(
+            "Brier, log-loss: lower is better; the probabilities under each training fold's "
+            "class frequencies (docs/compare.md, Ranking or probabilities)."
+        )
     for name, reason in result.skipped.items():
         console.print(escape(f"skipped {name}: {reason}"))
     for name, error in result.failures.items():
@@ -244,7 +244,14 @@ def _load(args):
     if args.csv is None:
         X, y = load_bundled(args.dataset or "digits", args.imbalance_ratio, args.seed)
         return X, y, "y"
-    X, y, notes = load_csv(args.csv, args.target)
+    options = {
+        "sep": args.sep,
+        "keep_columns": args.keep_columns or (),
+        "drop_columns": args.drop_columns or (),
+    }
+    if args.na_values is not None:
+        options["na_values"] = args.na_values
+    X, y, notes = load_csv(args.csv, args.target, **options)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     if getattr(y, "ndim", 1) == 2:
@@ -255,9 +262,9 @@ def _load(args):
 def _compare(args, outputs: _OutputFiles) -> int:
     X, y, target_name = _load(args)
 
-    from rich.console import Console
     from sklearn.pipeline import Pipeline
 
+    from skbalance._console import report_console
     from skbalance._presets import ALL_STRATEGIES, unmet_need
     from skbalance.compare import (
         categorical_columns,
@@ -269,7 +276,7 @@ def _compare(args, outputs: _OutputFiles) -> int:
     # Fail on bad data now, not after the TensorFlow import and the first fits.
     try:
         checked = check_comparison_data(
-            X, y, cv=args.cv, random_state=args.seed, target_name=target_name
+            X, y, cv=args.cv, random_state=args.seed, target_name=target_name, cv_spelling=CLI_CV
         )
     except InputError as exc:
         if args.csv is not None:
@@ -292,7 +299,8 @@ def _compare(args, outputs: _OutputFiles) -> int:
             "--positive-label out."
         )
     positive_label = _positive_label(args.positive_label, checked.classes, target_name)
-    resolve_scoring(args.scoring, checked)  # a metric that cannot score this target fails now
+    # A metric that cannot score this target (roc_auc on 3 classes) fails now, not after the fits.
+    resolve_scoring(args.scoring, checked, target_name)
     categorical = tuple(categorical_columns(X))
     for name in args.strategies or ():
         reason = unmet_need(
@@ -331,10 +339,7 @@ def _compare(args, outputs: _OutputFiles) -> int:
             verbose=0 if args.quiet else 1,
             keep_probabilities=args.plot is not None,  # for the reliability diagram
         )
-    console = Console()
-    if not console.is_terminal:  # a file or a pipe: no need to squeeze the table into 80 columns
-        console = Console(width=200)
-    _print_report(result, y, console)
+    _print_report(result, y, report_console())
     try:  # checked up front; what can still fail here is the disk (full, removed)
         if args.json is not None:
             Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")

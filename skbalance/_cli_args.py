@@ -121,6 +121,21 @@ def _scoring(text: str) -> list[str]:
     return names
 
 
+def _separator(text: str) -> str:
+    """``--sep``: one character; ``tab`` or ``\\t`` for a tab."""
+    value = {"tab": "\t", "\\t": "\t"}.get(text.casefold(), text)
+    if len(value) != 1 or value in '"\n\r':
+        raise argparse.ArgumentTypeError(
+            f"must be one character such as ',', ';', '|' (or 'tab'); got {text!r}."
+        )
+    return value
+
+
+def _na_values(text: str) -> list[str]:
+    """``--na-values``: comma-separated texts; an empty string: only empty cells."""
+    return [] if text == "" else [item.strip() for item in text.split(",")]
+
+
 def _version_line() -> str:
     """``skbalance X.Y.Z (Python A.B.C, Keras backend: NAME)``, without importing Keras.
 
@@ -218,6 +233,37 @@ def build_parser() -> argparse.ArgumentParser:
         f"digits_multilabel: of the most / least frequent label), >= 1 (default: "
         f"{DEFAULTS['ratio']:g})",
     )
+    reading = compare.add_argument_group(
+        "reading the CSV (every guess is printed as a 'note:' line on stderr)"
+    )
+    reading.add_argument(
+        "--sep",
+        type=_separator,
+        metavar="CHAR",
+        help="the column separator, one character ('tab' for a tab; default: guessed from the "
+        "file's lines among , ; tab |)",
+    )
+    reading.add_argument(
+        "--na-values",
+        type=_na_values,
+        metavar="LIST",
+        help="comma-separated cell texts read as missing values, besides empty cells "
+        "(default: ?, -, --, NA, N/A, n/a, NaN, null, NULL, None, #N/A and pandas' other "
+        "spellings; '' for empty cells only)",
+    )
+    reading.add_argument(
+        "--keep-columns",
+        type=_split_list,
+        metavar="LIST",
+        help="columns to keep as features even if they look like identifiers (a name such as "
+        "id or customer_id, or a different value in every row of 20 or more)",
+    )
+    reading.add_argument(
+        "--drop-columns",
+        type=_split_list,
+        metavar="LIST",
+        help="columns to leave out of the features",
+    )
     run = compare.add_argument_group("comparison")
     run.add_argument(
         "--strategies",
@@ -299,7 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also draw the metrics, per-class recall and a reliability diagram (needs matplotlib: "
         "pip install 'skbalance[plot]')",
     )
-    output.add_argument("--quiet", action="store_true", help="no progress bar")
+    output.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress (the live bar, or the lines written when stderr is not a terminal); "
+        "the notes and the report still print",
+    )
     output.add_argument(
         "--debug", action="store_true", help="show full tracebacks and library warnings"
     )
@@ -328,6 +379,13 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, 
         compare.error("--target only applies to a CSV file; give the file too.")
     if args.csv is not None and args.imbalance_ratio is not None:
         compare.error("--imbalance-ratio only applies to a bundled data set, not to a CSV.")
+    for option in ("sep", "na_values", "keep_columns", "drop_columns"):
+        if args.csv is None and getattr(args, option) is not None:
+            flag = "--" + option.replace("_", "-")
+            compare.error(f"{flag} only applies to a CSV file; give the file.")
+    both = sorted(set(args.keep_columns or ()) & set(args.drop_columns or ()))
+    if both:
+        compare.error(f"column {both[0]!r} is in both --keep-columns and --drop-columns.")
     if args.imbalance_ratio is None:
         args.imbalance_ratio = DEFAULTS["ratio"]
     return parser, args

@@ -2,18 +2,23 @@
 be made before anything is trained, and the bundled demo data sets.
 
 A CSV problem is an :class:`~skbalance._errors.InputError` that names the file, the column and
-(for a bad value) the data row; what the loader changes on its own (dropped rows and columns, a
-guessed separator) comes back as notes for the user, one line each.
+(for a bad value) the data row. What the loader guesses on its own (the separator, columns that
+look like identifiers, placeholders such as ``?`` read as missing numbers, dropped rows and
+columns) is decided in one place, :func:`read_csv`, which returns the decisions
+(:class:`CsvReading`, to read new rows the same way) and a note for the user per decision and
+column.
 """
 
 from __future__ import annotations
 
 import bz2
 import codecs
+import csv
 import gzip
 import lzma
 import re
 import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +27,7 @@ from skbalance._cli_args import did_you_mean
 from skbalance._errors import InputError
 from skbalance.compare import check_finite_features
 
-__all__ = ["load_bundled", "load_csv"]
+__all__ = ["CsvReading", "DEFAULT_NA_VALUES", "load_bundled", "load_csv", "read_csv"]
 
 _NOT_CSV = {
     ".xlsx": "an Excel workbook",
@@ -33,6 +38,20 @@ _NOT_CSV = {
     ".feather": "a Feather file",
 }
 _OTHER_SEPARATORS = (";", "\t", "|")
+_SEPARATORS = (",", *_OTHER_SEPARATORS)
+_SNIFF_BYTES = 64 * 1024
+# Cells read as a missing value in any column (besides the empty cell): pandas' own list
+# and the placeholders people type for "unknown".
+DEFAULT_NA_VALUES = (
+    "?", "-", "--", "NA", "N/A", "n/a", "NaN", "nan", "-nan", "-NaN", "null", "NULL", "None",
+    "#N/A", "#N/A N/A", "#NA", "<NA>", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN",
+)  # fmt: skip
+# An identifier by its name: id, ID, customer_id, customer-id, customerId, uuid, guid.
+_ID_NAME = re.compile(r"^(id|uuid|guid)$|[_\- ](id|uuid|guid)$", re.I)
+_ID_NAME_CAMEL = re.compile(r"[a-z](Id|ID|Uuid|UUID)$")
+# A unique value in every row says "identifier" only when there are enough rows for a real
+# feature to repeat a value; in a handful of rows, any column can be unique by chance.
+MIN_ROWS_FOR_UNIQUE = 20
 # "1,5" or "-0,25e3": a number written with a decimal comma (only read as one in ';' files).
 _DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?\s*$")
 
@@ -78,27 +97,55 @@ def _read(path: str, **kwargs):
         raise InputError(f"cannot read {path} as CSV: {message}") from None
 
 
-def _separator(path: str) -> str:
-    """',' unless the header line has none but holds ';', tabs or '|' (the most frequent)."""
+def _sample(path: str) -> str:
+    """The first 64 KiB of the file as text, cut at the last line end."""
     suffix = Path(path).suffix.lower()
-    if suffix in (".zip", ".zst", ".tar"):  # archives pandas opens itself: no look inside
-        return ","
     opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(suffix, open)
     with opener(path, "rb") as file:
-        header = file.readline().decode("utf-8-sig", errors="replace")
+        data = file.read(_SNIFF_BYTES)
+    text = data.decode("utf-8-sig", errors="replace")
+    end = max(text.rfind("\n"), 0) if len(data) == _SNIFF_BYTES else len(text)
+    return text[:end] if end else text
+
+
+def _separator(path: str) -> str:
+    """The column separator among , ; tab and |: :class:`csv.Sniffer` on the first 64 KiB
+    (the separator that splits every line into the same number of fields); when it cannot
+    tell, ',' unless the header has none but holds ';', tabs or '|' (the most frequent)."""
+    if Path(path).suffix.lower() in (".zip", ".zst", ".tar"):  # archives pandas opens itself
+        return ","
+    sample = _sample(path)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters="".join(_SEPARATORS)).delimiter
+    except csv.Error:  # one column, or no separator splits the lines evenly
+        pass
+    header = sample.split("\n", 1)[0]
     counts = {sep: header.count(sep) for sep in _OTHER_SEPARATORS}
     best = max(counts, key=counts.get)
     return best if "," not in header and counts[best] else ","
 
 
-def _read_frame(path: str, notes: list[str]):
-    """The table and its header as written (before pandas renames empty or repeated names)."""
-    separator = _separator(path)
-    if separator != ",":
-        notes.append(f"read {path} with {_separator_name(separator)} as the column separator")
-    frame = _read(path, sep=separator)
+def _read_frame(path: str, separator: str | None, na_values, notes: list[str]):
+    """``(table, raw cells, header as written, separator)``: the table typed by pandas with
+    exactly ``na_values`` (and the empty cell) as missing values, and every cell as the text
+    the file holds (to count the placeholders), with the separator given or sniffed."""
+    if separator is None:
+        separator = _separator(path)
+        if separator != ",":
+            notes.append(
+                f"read {path} with {_separator_name(separator)} as the column separator "
+                "(guessed from its lines; --sep sets it)"
+            )
+    missing = dict(keep_default_na=False, na_values=["", *na_values])
+    frame = _read(path, sep=separator, **missing)
+    # The cells as text, to count the placeholders: only the columns with a missing value.
+    positions = [i for i, column in enumerate(frame.columns) if frame[column].isna().any()]
+    raw = frame.iloc[:, :0]  # no column with a missing value: nothing to count
+    if positions:
+        raw = _read(path, sep=separator, dtype=str, keep_default_na=False, usecols=positions)
+        raw.columns = [frame.columns[i] for i in positions]
     header = _read(path, sep=separator, header=None, nrows=1, dtype=str, keep_default_na=False)
-    return frame, header.iloc[0].tolist() if len(header) else [], separator
+    return frame, raw, header.iloc[0].tolist() if len(header) else [], separator
 
 
 def _check_header(path: str, header: list[str]) -> None:
@@ -114,17 +161,18 @@ def _check_header(path: str, header: list[str]) -> None:
         seen[name] = position
 
 
-def _drop_row_number_columns(frame, header: list[str], notes: list[str]):
-    """Leave out a nameless column that holds the row numbers (an index written by to_csv).
+def _identifier_reason(frame, column, written_name: str) -> str | None:
+    """Why ``column`` looks like an identifier (a note's words), or None.
 
-    As a feature it would leak the row order, and files are often sorted by class.
+    A column with no name in the header that holds the row numbers (the index that pandas'
+    ``to_csv`` writes); a column named like one (id, ID, customer_id, customerId, uuid); a
+    non-float column (integers, text) with a different value in every row, in a file of 20
+    rows or more. As a feature it would leak the row order (files are often sorted by class)
+    or, one-hot encoded, give every row a category of its own that no other row shares.
     """
-    for position, name in enumerate(header):
-        if name != "" or position >= frame.shape[1]:
-            continue
-        column = frame.columns[position]
-        values = frame[column]
-        n = len(values)
+    values = frame[column]
+    n = len(values)
+    if written_name == "":
         if (
             values.dtype.kind in "iu"
             and n
@@ -132,12 +180,39 @@ def _drop_row_number_columns(frame, header: list[str], notes: list[str]):
                 np.array_equal(values, np.arange(n)) or np.array_equal(values, np.arange(1, n + 1))
             )
         ):
-            notes.append(
-                f"left out column {position + 1}: it has no name and holds the row numbers "
-                "(an index written by pandas' to_csv?); as a feature it would leak the row order"
+            return (
+                "it has no name and holds the row numbers (an index written by pandas' "
+                "to_csv?); as a feature it would leak the row order"
             )
-            frame = frame.drop(columns=[column])
-    return frame
+    text = str(written_name)
+    if _ID_NAME.search(text) or _ID_NAME_CAMEL.search(text):
+        return "its name says it is an identifier"
+    if (
+        n >= MIN_ROWS_FOR_UNIQUE
+        and values.dtype.kind not in "fcb"
+        and not values.isna().any()
+        and values.nunique() == n
+    ):
+        kind = "number" if values.dtype.kind in "iu" else "value"
+        return f"a different {kind} in every row: an identifier, not a feature"
+    return None
+
+
+def _drop_identifiers(frame, header: list[str], skip: set, notes: list[str]):
+    """Leave out the columns that look like identifiers (one note each), but those in
+    ``skip`` (the target, ``--keep-columns``)."""
+    dropped = []
+    for position, column in enumerate(frame.columns):
+        if column in skip:
+            continue
+        written = header[position] if position < len(header) else str(column)
+        reason = _identifier_reason(frame, column, written)
+        if reason is not None:
+            where = f"column {column!r}" if written else f"column {position + 1}"
+            keep = f"; --keep-columns {column!r} keeps it" if written else ""
+            notes.append(f"left out {where}: {reason}{keep}")
+            dropped.append(column)
+    return frame.drop(columns=dropped), dropped
 
 
 def _numbers_from_decimal_commas(frame, skip: list, notes: list[str]):
@@ -171,8 +246,30 @@ def _note_numbers_read_as_text(frame, notes: list[str]) -> None:
             notes.append(
                 f"column {column!r} is mostly numbers but is read as categories because of "
                 f"{count} other value{'s' if count > 1 else ''} ({', '.join(map(repr, odd))}); "
-                "leave those cells empty to have them imputed instead"
+                "list them in --na-values (or empty those cells) to read them as missing numbers"
             )
+
+
+def _placeholders(frame, raw, na_values, notes: list[str]) -> dict:
+    """column -> {placeholder: count} for every column where cells other than empty ones were
+    read as missing values (one note per column, naming them and their counts)."""
+    found = {}
+    for column in raw.columns.intersection(frame.columns, sort=False):
+        cells = raw[column]
+        counts = cells[cells.isin(na_values) & (cells != "")].value_counts()
+        if counts.empty or frame[column].isna().all():  # an empty column has a note of its own
+            continue
+        found[column] = {str(text): int(n) for text, n in counts.items()}
+        listed = ", ".join(f"{n} {text!r}" for text, n in found[column].items())
+        empty = int((cells == "").sum())
+        listed += f" and {empty} empty" if empty else ""
+        numeric = frame[column].dtype.kind in "iuf"
+        notes.append(
+            f"column {column!r}{': read as numbers;' if numeric else ':'} {listed} "
+            f"cell{'s' if sum(found[column].values()) + empty > 1 else ''} read as missing "
+            "values (--na-values sets which text means missing)"
+        )
+    return found
 
 
 def _labels_as_written(labels: np.ndarray) -> np.ndarray:
@@ -185,9 +282,10 @@ def _labels_as_written(labels: np.ndarray) -> np.ndarray:
     return labels
 
 
-def _target_columns(path: str, target: str, columns) -> list:
+def _target_columns(path: str, target: str, columns, header: list, separator: str) -> list:
     """The target column(s) that ``--target`` names: one column, or several separated by
-    commas (a multi-label target); a name with a comma in it that is a column stays one."""
+    commas (a multi-label target); a name with a comma in it that is a column stays one.
+    A name that the header holds when split at another separator gets that advice."""
     if target in columns:
         return [target]
     names = [name.strip() for name in target.split(",")]
@@ -197,11 +295,36 @@ def _target_columns(path: str, target: str, columns) -> list:
             raise InputError(f"--target names column {repeated[0]!r} twice; name it once.")
     for name in names:
         if name not in columns:
+            line = separator.join(map(str, header))
+            for other in _SEPARATORS:
+                if other != separator and name in [part.strip() for part in line.split(other)]:
+                    raise InputError(
+                        f"no column {name!r} in {path} read with {_separator_name(separator)} "
+                        f"as the column separator (its header then has {len(header)} "
+                        f"column{'s' if len(header) != 1 else ''}); it uses "
+                        f"{_separator_name(other)}: run again with --sep {_sep_option(other)}."
+                    )
             raise InputError(
                 f"no column {name!r} in {path}{did_you_mean(name, map(str, columns))}; "
                 f"the columns are {', '.join(map(str, columns))}."
             )
     return names
+
+
+def _sep_option(sep: str) -> str:
+    return "tab" if sep == "\t" else f"'{sep}'"
+
+
+def _named_columns(option: str, names, columns, path: str) -> list:
+    """The columns ``--keep-columns`` / ``--drop-columns`` name, each checked to exist."""
+    for name in names:
+        if name not in columns:
+            raise InputError(
+                f"{option}: no column {name!r} in {path}"
+                f"{did_you_mean(name, map(str, columns))}; the columns are "
+                f"{', '.join(map(str, columns))}."
+            )
+    return list(names)
 
 
 def _indicator_columns(frame, rows, path: str):
@@ -230,29 +353,102 @@ def _indicator_columns(frame, rows, path: str):
     return pd.DataFrame(columns, index=frame.index)
 
 
-def load_csv(path: str, target: str):
-    """``(X, y, notes)`` from the CSV at ``path``, label column ``target``.
+@dataclass
+class CsvReading:
+    """What :func:`read_csv` decided about a file: apply it to new rows with :meth:`prepare`.
+
+    Attributes
+    ----------
+    separator : str
+        The column separator (given with ``--sep``, or sniffed).
+    na_values : tuple of str
+        The cell texts read as missing values, besides the empty cell.
+    dropped : dict
+        Column -> why it was left out: an identifier, no value in any row, ``--drop-columns``.
+    placeholders : dict
+        Column -> {placeholder text: count} of the cells read as missing values.
+    decimal_comma : list
+        Columns of a ';' file read as numbers written with decimal commas.
+    notes : list of str
+        One line per guess and column, for the user.
+    """
+
+    separator: str
+    na_values: tuple
+    dropped: dict = field(default_factory=dict)
+    placeholders: dict = field(default_factory=dict)
+    decimal_comma: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def read_options(self) -> dict:
+        """``pandas.read_csv`` options that read a file of new rows like this one."""
+        return {
+            "sep": self.separator,
+            "keep_default_na": False,
+            "na_values": ["", *self.na_values],
+            "encoding": "utf-8-sig",
+            "index_col": False,
+        }
+
+    def prepare(self, frame):
+        """New rows (a DataFrame read with :meth:`read_options`) as the features were read:
+        the same columns left out, decimal commas read as numbers."""
+        import pandas as pd
+
+        frame = frame.drop(columns=[c for c in self.dropped if c in frame.columns])
+        for column in self.decimal_comma:
+            if column in frame.columns:
+                text = frame[column].astype("string").str.replace(",", ".", regex=False)
+                frame = frame.assign(**{column: pd.to_numeric(text).astype(float)})
+        return frame
+
+
+def read_csv(
+    path: str,
+    target: str,
+    *,
+    sep: str | None = None,
+    na_values=DEFAULT_NA_VALUES,
+    keep_columns=(),
+    drop_columns=(),
+):
+    """``(X, y, reading)`` from the CSV at ``path``, label column(s) ``target``: every guess
+    made once, here, and returned as a :class:`CsvReading`.
 
     ``target`` may name several 0/1 (or boolean) columns separated by commas: ``y`` is then a
-    DataFrame of these columns as ints, a multi-label indicator target.
+    DataFrame of these columns as ints, a multi-label indicator target. ``sep``: the column
+    separator (None: sniffed among , ; tab |). ``na_values``: the texts read as missing
+    values besides the empty cell. ``keep_columns``: columns kept even if they look like
+    identifiers; ``drop_columns``: columns left out.
 
     Raises :class:`InputError` for anything that would fail (or be silently wrong) later: a
-    missing or unreadable file, a repeated column name, a missing target column, a target
-    column of a multi-label target that is not 0/1, an infinite value, no feature left.
-    ``notes`` lists what was changed on the way, one line each.
+    missing or unreadable file, a repeated column name, a missing target column (with the
+    separator that would find it), an unknown column in ``keep_columns`` / ``drop_columns``,
+    a target column of a multi-label target that is not 0/1, an infinite value, no feature
+    left.
     """
     if Path(path).is_dir():
         raise InputError(f"{path} is a folder; give the CSV file in it.")
     if not Path(path).is_file():
         raise InputError(f"no such file: {path}")
     notes: list[str] = []
+    na_values = tuple(na_values)
     try:
-        frame, header, separator = _read_frame(path, notes)
+        frame, raw, header, separator = _read_frame(path, sep, na_values, notes)
     except OSError as exc:  # e.g. no permission to read it
         raise InputError(f"cannot read {path}: {exc.strerror or exc}.") from None
+    reading = CsvReading(separator, na_values, notes=notes)
     _check_header(path, header)
-    targets = _target_columns(path, target, frame.columns)
+    read_columns = list(frame.columns)
+    targets = _target_columns(path, target, frame.columns, header, separator)
     shown = ", ".join(map(repr, targets))  # for the messages: 'label' or 'a', 'b', 'c'
+    keep = _named_columns("--keep-columns", keep_columns, frame.columns, path)
+    drop = _named_columns("--drop-columns", drop_columns, frame.columns, path)
+    for name in drop:
+        if name in targets:
+            raise InputError(f"--drop-columns names the target column {name!r}; leave it out.")
+        reading.dropped[name] = "--drop-columns"
+    frame = frame.drop(columns=drop)
     if frame.shape[1] <= len(targets):
         raise InputError(f"{path} has no feature columns besides the target {shown}.")
     missing = frame[targets].isna().any(axis=1)
@@ -261,12 +457,19 @@ def load_csv(path: str, target: str):
         frame = frame[~missing]
     if frame.empty:
         raise InputError(f"{path} has no rows with a {shown} value.")
-    frame = _drop_row_number_columns(frame, header, notes)
-    if separator == ";":
+    if separator == ";":  # before the identifiers: "1,5" text is unique per row, 1.5 is a number
+        before = set(frame.select_dtypes("number").columns)
         frame = _numbers_from_decimal_commas(frame, targets, notes)
+        numbers = frame.select_dtypes("number").columns
+        reading.decimal_comma = [column for column in numbers if column not in before]
+    kept = [column not in drop for column in read_columns]
+    header = [name for name, keep_it in zip(header, kept, strict=False) if keep_it]
+    frame, identifiers = _drop_identifiers(frame, header, {*targets, *keep}, notes)
+    reading.dropped.update(dict.fromkeys(identifiers, "identifier"))
+    reading.placeholders = _placeholders(frame, raw.loc[frame.index], na_values, notes)
     if len(targets) > 1:
         labels = _indicator_columns(frame[targets], frame.index, path)
-        return _features(frame, targets, path, notes), labels, notes
+        return _features(frame, targets, path, reading), labels, reading
     target = targets[0]
     labels = frame[target].to_numpy()
     if labels.dtype.kind == "f" and np.isinf(labels).any():
@@ -275,26 +478,31 @@ def load_csv(path: str, target: str):
             f"the target column {target!r} has an infinite value (data row {row + 1} of "
             f"{path}); every row needs a class label."
         )
-    return _features(frame, [target], path, notes), _labels_as_written(labels), notes
+    return _features(frame, [target], path, reading), _labels_as_written(labels), reading
 
 
-def _features(frame, targets: list, path: str, notes: list[str]):
-    """Every column but the target(s), with the empty ones left out (a note) and checked."""
+def load_csv(path: str, target: str, **options):
+    """``(X, y, notes)``: :func:`read_csv`, with the notes for the user (one line each)."""
+    X, y, reading = read_csv(path, target, **options)
+    return X, y, reading.notes
+
+
+def _features(frame, targets: list, path: str, reading: CsvReading):
+    """Every column but the target(s), with the empty ones left out (a note each) and
+    checked."""
     features = frame.drop(columns=targets)
-    empty = [column for column in features.columns if features[column].isna().all()]
-    if empty:
-        notes.append(
-            f"left out column{'s' if len(empty) > 1 else ''} {', '.join(map(repr, empty))}: "
-            "no values in any row"
-        )
-        features = features.drop(columns=empty)
+    for column in features.columns:
+        if features[column].isna().all():
+            reading.notes.append(f"left out column {column!r}: no values in any row")
+            reading.dropped[column] = "no values"
+            features = features.drop(columns=[column])
     if features.shape[1] == 0:
         raise InputError(
             f"{path} has no feature column with any value besides {', '.join(map(repr, targets))}."
         )
     rows = features.index  # positions in the file's data rows, kept through the drops
     check_finite_features(features, name=path, describe_row=lambda row: f"data row {rows[row] + 1}")
-    _note_numbers_read_as_text(features, notes)
+    _note_numbers_read_as_text(features, reading.notes)
     return features
 
 

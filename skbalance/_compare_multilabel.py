@@ -18,13 +18,14 @@ Nothing here imports Keras: the command line runs these checks before TensorFlow
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 from sklearn.metrics import average_precision_score, make_scorer, recall_score
 from sklearn.utils import check_random_state
 
-from skbalance._errors import InputError
+from skbalance import _scorer_trial as trial
+from skbalance._errors import PYTHON_CV, InputError, fewer_folds
+from skbalance._scorer_trial import RESPONSE_METHODS
 
 __all__ = [
     "DEFAULT_SCORING",
@@ -40,7 +41,6 @@ N_RARE_LABELS = 3  # labels whose recall the leaderboard shows
 _ATTEMPTS = 20  # draws of iterative stratification's tie-breaks before giving up
 # Metrics that average over the labels, offered when a metric cannot score an indicator target.
 ALTERNATIVES = "f1_macro, f1_samples, average_precision, jaccard_samples, recall_macro"
-_RESPONSE_METHODS = ("predict", "predict_proba", "predict_log_proba", "decision_function")
 
 
 def is_indicator_target(y) -> bool:
@@ -72,7 +72,7 @@ def check_label_target(Y, name: str) -> tuple[list, np.ndarray]:
     return list(target.names), target.matrix
 
 
-def _feasible_folds(cv: int, matrix: np.ndarray, names: list, name: str) -> None:
+def _feasible_folds(cv: int, matrix: np.ndarray, names: list, name: str, spelling: str) -> None:
     positives = matrix.sum(axis=0)
     negatives = len(matrix) - positives
     for column, label in enumerate(names):
@@ -95,15 +95,16 @@ def _feasible_folds(cv: int, matrix: np.ndarray, names: list, name: str) -> None
         if count < cv:
             raise InputError(
                 f"label {label!r} of {name} has only {count} positive rows, fewer than the {cv} "
-                f"cross-validation folds (every fold needs one); use cv={count} or fewer (--cv "
-                f"{count} on the command line), add rows with that label, or drop that column."
+                f"cross-validation folds (every fold needs one); {fewer_folds(count, spelling)}, "
+                "add rows with that label, or drop that column."
             )
         if others < cv:
             raise InputError(
                 f"label {label!r} of {name} is missing from only {others} row"
                 f"{'s' if others > 1 else ''}, fewer than the {cv} cross-validation folds (every "
-                f"fold needs a row without it); use cv={max(others, 2)} or fewer, or drop that "
-                "column."
+                f"fold needs a row without it); "
+                + (f"{fewer_folds(others, spelling)}, or " if others >= 2 else "")
+                + "drop that column."
             )
 
 
@@ -123,7 +124,9 @@ def _fold_problem(splits, matrix: np.ndarray, names: list):
     return None
 
 
-def check_label_folds(cv, seed: int, matrix: np.ndarray, names: list, name: str):
+def check_label_folds(
+    cv, seed: int, matrix: np.ndarray, names: list, name: str, spelling: str = PYTHON_CV
+):
     """``(splits, min_train_count)`` for an indicator target; ``min_train_count`` is the fewest
     positive rows of any label in any training fold.
 
@@ -138,7 +141,8 @@ def check_label_folds(cv, seed: int, matrix: np.ndarray, names: list, name: str)
 
     Whatever the splitter, a fold whose training rows lack a label's positives or negatives
     (the classifier refuses it) or whose test rows lack its positives (its recall and average
-    precision would be undefined) is an :class:`InputError` naming the label.
+    precision would be undefined) is an :class:`InputError` naming the label. ``spelling``
+    writes the folds option in the advice (``cv={}``, or ``--cv {}`` for the command line).
     """
     from skbalance.model_selection import IterativeStratifiedKFold
 
@@ -146,7 +150,7 @@ def check_label_folds(cv, seed: int, matrix: np.ndarray, names: list, name: str)
     if own_folds:
         if cv < 2:
             raise InputError(f"cv must be at least 2 folds; got {cv}.")
-        _feasible_folds(int(cv), matrix, names, name)
+        _feasible_folds(int(cv), matrix, names, name, spelling)
         frequent = matrix.sum(axis=0) * 2 > len(matrix)
         strata = np.hstack([matrix, ~matrix[:, frequent]]).astype(np.int64)
         # Iterative stratification is greedy: rows shared by labels can still leave a label
@@ -195,14 +199,6 @@ def _label_recall_scorer(column: int):
     return make_scorer(_label_recall, response_method="predict", column=column)
 
 
-def _is_sklearn_scorer(scorer) -> bool:
-    """Whether ``scorer`` asks the estimator for its responses through scikit-learn
-    (``make_scorer`` / ``get_scorer``); other callables get the estimator itself."""
-    from sklearn.metrics._scorer import _BaseScorer  # the base of every make_scorer object
-
-    return isinstance(scorer, _BaseScorer)
-
-
 class _IndicatorResponses:
     """The estimator as scikit-learn's scorers should see it for an indicator target.
 
@@ -219,16 +215,10 @@ class _IndicatorResponses:
         self.classes_ = [np.array([0, 1])] * n_labels
 
     def __sklearn_tags__(self):
-        from sklearn.utils import ClassifierTags, Tags, TargetTags
-
-        return Tags(
-            estimator_type="classifier",
-            target_tags=TargetTags(required=True),
-            classifier_tags=ClassifierTags(),
-        )
+        return trial.classifier_tags()
 
     def __getattr__(self, name: str):
-        if name not in _RESPONSE_METHODS:
+        if name not in RESPONSE_METHODS:
             raise AttributeError(name)
         method = getattr(self._estimator, name)  # AttributeError when it lacks this method
 
@@ -241,35 +231,12 @@ class _IndicatorResponses:
         return respond
 
 
-class _FixedResponses:
-    """A fitted stand-in with fixed predictions: what a metric is tried on before training."""
-
-    def __init__(self, predicted: np.ndarray, probabilities: np.ndarray):
-        self.predicted, self.probabilities = predicted, probabilities
-
-    def predict(self, X):
-        return self.predicted
-
-    def predict_proba(self, X):
-        return self.probabilities
-
-
-def _check_scorer(name: str, scorer, n_labels: int) -> None:
-    """Raise :class:`InputError` if ``scorer`` cannot score an indicator target of
-    ``n_labels`` labels: it is tried on four rows where every label has both values."""
-    Y = np.zeros((4, n_labels), dtype=np.int64)
-    Y[0], Y[2, ::2], Y[3, 1::2] = 1, 1, 1
-    stand_in = _FixedResponses(Y[[0, 1, 3, 2]], 0.2 + 0.6 * Y[[0, 3, 1, 2]])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # undefined precision and such on four rows
-            scorer(_IndicatorResponses(stand_in, n_labels), np.zeros((4, 1)), Y)
-    except Exception as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            f"metric {name!r} cannot score a multi-label (indicator) target ({reason.rstrip('.')}"
-            f"); use metrics that average over the labels, such as {ALTERNATIVES}."
-        ) from None
+def indicator_trial_error(scorer, n_labels: int, methods=RESPONSE_METHODS):
+    """What ``scorer`` raises on an indicator target of ``n_labels`` labels and an estimator
+    offering the response ``methods`` (four made-up rows, see :mod:`skbalance._scorer_trial`);
+    None when it scores."""
+    stand_in, Y = trial.indicator_stand_in(n_labels, methods)
+    return trial.trial_error(scorer, _IndicatorResponses(stand_in, n_labels), Y)
 
 
 class LabelScoring:
@@ -284,7 +251,7 @@ class LabelScoring:
     def __call__(self, estimator, X, y) -> dict:
         responses = _IndicatorResponses(estimator, self.n_labels)
         return {
-            name: scorer(responses if _is_sklearn_scorer(scorer) else estimator, X, y)
+            name: scorer(responses if trial.is_sklearn_scorer(scorer) else estimator, X, y)
             for name, scorer in self.scorers.items()
         }
 
@@ -309,8 +276,13 @@ def resolve_label_scoring(scorers: dict, names: list, counts: np.ndarray):
         ),
     )
     for name, scorer in scorers.items():
-        if _is_sklearn_scorer(scorer):
-            _check_scorer(name, scorer, len(names))
+        exc = indicator_trial_error(scorer, len(names)) if trial.is_sklearn_scorer(scorer) else None
+        if exc is not None:
+            raise InputError(
+                f"metric {name!r} cannot score a multi-label (indicator) target "
+                f"({trial.reason(exc)}); use metrics that average over the labels, such as "
+                f"{ALTERNATIVES}."
+            )
     rare = rarest_labels(names, counts)
     positions = {label: i for i, label in enumerate(names)}
     for label in rare:

@@ -17,3 +17,15 @@ class InputError(ValueError):
     Raised only by code that validates the user's input, with a message that names what was
     wrong and what would be right.
     """
+
+
+PYTHON_CV = "cv={}"  # how the folds option is written in Python ...
+CLI_CV = "--cv {}"  # ... and on the command line
+
+
+def fewer_folds(count: int, spelling: str = PYTHON_CV) -> str:
+    """``use cv=2`` (``use cv=3 or fewer``): the advice for a class or label with ``count``
+    rows (``count`` >= 2), the folds option written as ``spelling`` (:data:`PYTHON_CV` or
+    :data:`CLI_CV`). With 2 rows, 2 folds is the only choice: cross-validation needs 2."""
+    option = spelling.format(count)
+    return f"use {option}" if count <= 2 else f"use {option} or fewer"

@@ -13,7 +13,6 @@ iteratively stratified folds, macro-F1 first, the presets that apply to it (see
 from __future__ import annotations
 
 import numbers
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,9 @@ from sklearn.model_selection import StratifiedKFold, cross_validate
 from sklearn.utils import check_random_state
 
 from skbalance import _compare_multilabel as multilabel
-from skbalance._errors import InputError
+from skbalance import _scorer_trial as trial
+from skbalance._console import Progress as _Progress
+from skbalance._errors import PYTHON_CV, InputError, fewer_folds
 from skbalance._labels import encode_labels
 from skbalance._presets import (
     ALL_STRATEGIES,
@@ -248,7 +249,7 @@ def check_finite_features(X, *, name: str = "X", describe_row=lambda row: f"row 
     )
 
 
-def _check_folds(cv, random_state, codes, classes, name="y"):
+def _check_folds(cv, random_state, codes, classes, name="y", spelling=PYTHON_CV):
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         if cv < 2:
             raise InputError(f"cv must be at least 2 folds; got {cv}.")
@@ -269,8 +270,8 @@ def _check_folds(cv, random_state, codes, classes, name="y"):
         if count < cv:
             raise InputError(
                 f"class {label!r} has only {count} rows, fewer than the {cv} cross-validation "
-                f"folds (every fold needs one); use cv={count} or fewer, or add rows of that "
-                f"class.{hint}"
+                f"folds (every fold needs one); {fewer_folds(count, spelling)}, or add rows of "
+                f"that class.{hint}"
             )
         cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
     elif isinstance(cv, str) or not hasattr(cv, "split"):
@@ -350,41 +351,6 @@ def _plan(strategies, estimator, min_train_count, seed, X=None, multilabel=False
     return plan
 
 
-class _Progress:
-    """A progress bar on stderr (rich if installed, plain lines otherwise)."""
-
-    def __init__(self, total: int, verbose: int):
-        self.verbose, self.total, self.bar = verbose, total, None
-        if verbose <= 0:
-            return
-        try:
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-        except ImportError:
-            return
-        self.bar = Progress(
-            TextColumn("{task.description:<34}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=verbose < 2,
-        )
-        self.task = self.bar.add_task("cross-validating", total=total)
-        self.bar.start()
-
-    def step(self, name: str, done: int):
-        if self.bar is not None:
-            self.bar.update(self.task, description=f"cross-validating {name}", completed=done)
-        elif self.verbose > 0:
-            print(f"[{done + 1}/{self.total}] cross-validating {name}", file=sys.stderr)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.total, description="done")
-            self.bar.stop()
-
-
 @dataclass
 class _CheckedData:
     classes: np.ndarray  # the classes; for an indicator target, the labels' names
@@ -398,7 +364,14 @@ class _CheckedData:
 
 
 def check_comparison_data(
-    X, y, *, cv=5, positive_label=None, random_state=None, target_name: str = "y"
+    X,
+    y,
+    *,
+    cv=5,
+    positive_label=None,
+    random_state=None,
+    target_name: str = "y",
+    cv_spelling: str = PYTHON_CV,
 ) -> _CheckedData:
     """Validate what :func:`compare_strategies` needs of the data, without fitting anything.
 
@@ -408,10 +381,11 @@ def check_comparison_data(
     unknown ``positive_label`` or mismatched lengths; ``target_name`` is what the messages
     call ``y``. A ``y`` with two or more columns is a multi-label indicator target: values
     other than 0/1, a label with fewer positive (or negative) rows than folds and a
-    ``positive_label`` are refused.
+    ``positive_label`` are refused. ``cv_spelling`` writes the folds option in the advice
+    for too few rows (``"cv={}"``; the command line passes ``"--cv {}"``).
     """
     if multilabel.is_indicator_target(y):
-        return _check_label_data(X, y, cv, positive_label, random_state, target_name)
+        return _check_label_data(X, y, cv, positive_label, random_state, target_name, cv_spelling)
     classes, codes = _check_target(y, target_name)
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
     if n_rows != len(codes):
@@ -435,11 +409,13 @@ def check_comparison_data(
     else:  # the class itself (e.g. 1 for 1.0 or True): the scorers compare labels by type
         positive_label = class_list[class_list.index(positive_label)]
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    splits, min_train_count = _check_folds(cv, seed, codes, classes, target_name)
+    splits, min_train_count = _check_folds(cv, seed, codes, classes, target_name, cv_spelling)
     return _CheckedData(classes, positive_label, seed, splits, min_train_count)
 
 
-def _check_label_data(X, Y, cv, positive_label, random_state, target_name) -> _CheckedData:
+def _check_label_data(
+    X, Y, cv, positive_label, random_state, target_name, cv_spelling
+) -> _CheckedData:
     names, matrix = multilabel.check_label_target(Y, target_name)
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
     if n_rows != len(matrix):
@@ -455,7 +431,9 @@ def _check_label_data(X, Y, cv, positive_label, random_state, target_name) -> _C
         )
     check_finite_features(X)
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    splits, min_train_count = multilabel.check_label_folds(cv, seed, matrix, names, target_name)
+    splits, min_train_count = multilabel.check_label_folds(
+        cv, seed, matrix, names, target_name, cv_spelling
+    )
     return _CheckedData(
         np.asarray(names, dtype=object),
         None,
@@ -467,12 +445,16 @@ def _check_label_data(X, Y, cv, positive_label, random_state, target_name) -> _C
     )
 
 
-def resolve_scoring(scoring, checked: _CheckedData) -> tuple[object, list[str], list | None]:
+def resolve_scoring(
+    scoring, checked: _CheckedData, target_name: str = "y"
+) -> tuple[object, list[str], list | None]:
     """``(scoring for cross_validate, metric names shown, rarest labels or None)``.
 
     Every metric is checked against the target here, before any fit (the command line calls
-    it before importing Keras): an unknown name, or for an indicator target a metric that
-    cannot score one, is an :class:`InputError`.
+    it before importing Keras): an unknown name, or a metric that cannot score this target
+    (``roc_auc`` on three classes, ``f1`` on string labels or on an indicator target), is an
+    :class:`InputError` that names a metric that can. ``target_name`` is what the message
+    calls ``y``.
     """
     if checked.multilabel:
         scorers = _named_scorers(scoring, MULTILABEL_DEFAULT_SCORING)
@@ -482,6 +464,15 @@ def resolve_scoring(scoring, checked: _CheckedData) -> tuple[object, list[str], 
         _add_calibration(label_scoring.scorers, shown)
         return label_scoring, shown, rare
     scorers, shown = _resolve_scoring(scoring, checked.classes, checked.positive_label)
+    for name in shown:
+        exc = _scorer_error(scorers[name], checked)
+        if exc is not None:
+            classes = checked.classes.tolist()
+            listed = ", ".join(map(repr, classes[:5])) + (", ..." if len(classes) > 5 else "")
+            raise InputError(
+                f"metric {name!r} cannot score {target_name}, whose {len(classes)} classes are "
+                f"{listed} ({trial.reason(exc)}); use {_alternatives(name)} instead."
+            )
     _add_calibration(scorers, shown)
     return scorers, shown, None
 
@@ -492,6 +483,52 @@ def _add_calibration(scorers: dict, shown: list) -> None:
         if name not in scorers:
             scorers[name] = metric
             shown.append(name)
+
+
+def _scorer_error(scorer, checked: _CheckedData, methods=trial.RESPONSE_METHODS):
+    """What ``scorer`` raises on a few made-up rows of the target's kind (the same classes, or
+    as many labels) from an estimator offering the response ``methods``; None when it scores
+    or is not a scikit-learn scorer (a plain callable gets the real estimator: not tried)."""
+    if not trial.is_sklearn_scorer(scorer):
+        return None
+    if checked.multilabel:
+        return multilabel.indicator_trial_error(scorer, len(checked.classes), methods)
+    stand_in, y = trial.single_label_stand_in(checked.classes, methods)
+    return trial.trial_error(scorer, stand_in, y)
+
+
+def _alternatives(name: str) -> str:
+    """``roc_auc_ovr (or balanced_accuracy, ...)``: the metrics to use instead of ``name``."""
+    known = set(get_scorer_names())
+    closer = [f"{name}{suffix}" for suffix in ("_ovr", "_macro") if f"{name}{suffix}" in known]
+    fallback = ", ".join(metric for metric in DEFAULT_SCORING if metric not in closer[:1])
+    return f"{closer[0]} (or {fallback})" if closer else fallback
+
+
+def _check_responses(scoring, estimators: dict, checked: _CheckedData) -> None:
+    """Raise :class:`InputError` if a metric reads a response (``predict_proba``, ...) that a
+    strategy's estimator does not offer, before any fit."""
+    scorers = getattr(scoring, "scorers", scoring)  # an indicator target's LabelScoring
+    tried = {trial.RESPONSE_METHODS}  # every response offered: the target check covered it
+    for strategy, estimator in estimators.items():
+        methods = trial.offered_methods(estimator)
+        if methods in tried:
+            continue
+        tried.add(methods)
+        for name, scorer in scorers.items():
+            if name.startswith("_recall_"):  # our own recall scorers read predict
+                continue
+            exc = _scorer_error(scorer, checked, methods)
+            if exc is not None:
+                # AttributeError: scikit-learn's "has none of the following attributes", which
+                # the start of the message already says in words.
+                why = "" if isinstance(exc, AttributeError) else f" ({trial.reason(exc)})"
+                raise InputError(
+                    f"metric {name!r} reads {trial.needed_methods(scorer)}, which strategy "
+                    f"{strategy!r} ({type(_final_step(estimator)[1]).__name__}) does not "
+                    f"offer{why}; leave the metric out, or use one read from predict such as "
+                    f"{', '.join(DEFAULT_SCORING)}."
+                )
 
 
 def compare_strategies(
@@ -559,7 +596,8 @@ def compare_strategies(
         What a failing strategy does: stop the comparison, or be listed in
         ``result.failures`` and left out of the leaderboard.
     verbose : int, default=0
-        0 silent; 1 a progress bar on stderr; 2 also keeps the bar when done.
+        0 silent; 1 progress on stderr: a live bar on a terminal, else (a log) one line per
+        finished strategy with its time; 2 also keeps the bar when done.
     keep_probabilities : bool, default=False
         Keep every strategy's out-of-fold probabilities under the data prior (each row
         predicted by the fold model that did not train on it: no refit) in
@@ -617,9 +655,10 @@ def compare_strategies(
         y = y.toarray()  # cross_validate refuses a sparse y; (n_samples, n_labels) is small
     scorers, shown, rare_labels = resolve_scoring(scoring, checked)
     plan = _plan(strategies, estimator, min_train_count, seed, X, multilabel=checked.multilabel)
+    _check_responses(scorers, plan.estimators, checked)
 
     fold_rows, failures, last_error, probabilities = [], {}, None, {}
-    progress = _Progress(len(plan.estimators), verbose)
+    progress = _Progress(len(plan.estimators), verbose, n_folds=len(splits))
     try:
         for done, (name, candidate) in enumerate(plan.estimators.items()):
             progress.step(name, done)
@@ -642,8 +681,10 @@ def compare_strategies(
                     raise RuntimeError(f"strategy {name!r} failed: {exc}") from exc
                 failures[name] = f"{type(exc).__name__}: {exc}"
                 last_error = exc
+                progress.finished(name, time.perf_counter() - start, len(splits), failed=True)
                 continue
             wall = time.perf_counter() - start
+            progress.finished(name, wall, len(splits))
             for fold in range(len(splits)):
                 row = {"strategy": name, "fold": fold}
                 row.update(

@@ -27,6 +27,10 @@ OPTIONS = [
     "--target",
     "--dataset",
     "--imbalance-ratio",
+    "--sep",
+    "--na-values",
+    "--keep-columns",
+    "--drop-columns",
     "--strategies",
     "--scoring",
     "--positive-label",
@@ -45,12 +49,14 @@ OPTIONS = [
 
 
 def run_cli(*args, timeout=300):
+    """The command in a fresh process, its output piped, ``COLUMNS`` unset (as in a script)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "LINES")}
     return subprocess.run(
         [sys.executable, "-m", "skbalance", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=dict(os.environ),
+        env=env,
     )
 
 
@@ -149,6 +155,13 @@ def assert_one_line_error(status, out, err, expected_status, pattern):
         (["{csv}"], "--target COL is required with a CSV file"),
         (["--target", "decision"], "--target only applies to a CSV file"),
         (["{csv}", "--target", "decision", "--imbalance-ratio", "3"], "only applies to a bundled"),
+        (["--sep", ";"], r"--sep only applies to a CSV file"),
+        (["--keep-columns", "a"], r"--keep-columns only applies to a CSV file"),
+        (["{csv}", "--target", "decision", "--sep", "ab"], r"argument --sep: must be one char"),
+        (
+            ["{csv}", "--target", "decision", "--keep-columns", "a", "--drop-columns", "b,a"],
+            r"column 'a' is in both --keep-columns and --drop-columns",
+        ),
     ],
 )
 def test_command_line_errors_are_one_line_exit_2_naming_the_option(
@@ -254,7 +267,8 @@ INPUT_ERRORS = {
     "more folds than rows": (
         small_frame(label=["a"] * 22 + ["b"] * 2).to_csv(index=False),
         ["--target", "label", "--cv", "3"],
-        r"class 'b' has only 2 rows, fewer than the 3 cross-validation folds",
+        r"class 'b' has only 2 rows, fewer than the 3 cross-validation folds \(every fold needs "
+        r"one\); use --cv 2, or add rows of that class\.$",
     ),
     "an id as target": (
         small_frame(label=np.arange(24)).to_csv(index=False),
@@ -272,6 +286,17 @@ INPUT_ERRORS = {
         small_frame(label=[True] * 6 + [False] * 18).to_csv(index=False),
         ["--target", "label", "--positive-label", "yes"],
         r"--positive-label 'yes' is not a class .*; the classes are False, True",
+    ),
+    "roc_auc on three classes": (
+        small_frame(label=["a"] * 10 + ["b"] * 8 + ["c"] * 6).to_csv(index=False),
+        ["--target", "label", "--scoring", "roc_auc"],
+        r"metric 'roc_auc' cannot score the target column 'label', whose 3 classes are 'a', 'b', "
+        r"'c' \(multi_class must be in \('ovo', 'ovr'\)\); use roc_auc_ovr \(or",
+    ),
+    "f1 on string labels": (
+        small_frame().to_csv(index=False),
+        ["--target", "label", "--scoring", "balanced_accuracy,f1"],
+        r"metric 'f1' cannot score .*pos_label=1 is not a valid label.*use f1_macro",
     ),
     "smote without 2 rows to interpolate": (
         small_frame(label=["a"] * 22 + ["b"] * 2).to_csv(index=False),
@@ -534,25 +559,36 @@ def test_an_unnamed_row_number_column_is_left_out(tmp_path):
         "left out column 1: it has no name and holds the row numbers (an index written by "
         "pandas' to_csv?); as a feature it would leak the row order"
     ]
-    # A named column of row numbers, or an unnamed one with other values, is kept.
-    named = small_frame(row=np.arange(24))
-    X, _, notes = load_csv(write_csv(tmp_path / "n.csv", named.to_csv(index=False)), "label")
+    # A named column of row numbers (or an unnamed one with other values) has a different
+    # number in every row: an identifier too, left out with a note; --keep-columns keeps it.
+    named = write_csv(tmp_path / "n.csv", small_frame(row=np.arange(24)).to_csv(index=False))
+    X, _, notes = load_csv(named, "label")
+    assert X.columns.tolist() == ["x"]
+    assert notes == [
+        "left out column 'row': a different number in every row: an identifier, not a "
+        "feature; --keep-columns 'row' keeps it"
+    ]
+    X, _, notes = load_csv(named, "label", keep_columns=["row"])
     assert X.columns.tolist() == ["x", "row"] and notes == []
-    shuffled = frame.set_index(np.arange(24)[::-1])
-    X, _, notes = load_csv(write_csv(tmp_path / "s.csv", shuffled.to_csv()), "label")
-    assert X.columns.tolist() == ["Unnamed: 0", "x"] and notes == []
+    # In fewer than 20 rows a column can be unique by chance: kept.
+    few = pd.DataFrame({"x": np.arange(19), "label": ["a"] * 10 + ["b"] * 9})
+    X, _, notes = load_csv(write_csv(tmp_path / "f.csv", few.to_csv(index=False)), "label")
+    assert X.columns.tolist() == ["x"] and notes == []
 
 
 def test_empty_columns_and_stray_text_in_numbers_are_one_note_each(tmp_path):
     """Class: an all-empty column reported as dozens of scikit-learn imputer warnings, and a
     numeric column turned into categories by a few '?' cells without a word."""
-    frame = small_frame(empty=np.nan, blank=np.nan, size=[str(i) for i in range(23)] + ["?"])
+    size = [str(i % 5) for i in range(23)] + ["unknown"]
+    frame = small_frame(empty=np.nan, blank=np.nan, size=size)
     X, y, notes = load_csv(write_csv(tmp_path / "e.csv", frame.to_csv(index=False)), "label")
     assert X.columns.tolist() == ["x", "size"]
     assert notes == [
-        "left out columns 'empty', 'blank': no values in any row",
+        "left out column 'empty': no values in any row",
+        "left out column 'blank': no values in any row",
         "column 'size' is mostly numbers but is read as categories because of 1 other value "
-        "('?'); leave those cells empty to have them imputed instead",
+        "('unknown'); list them in --na-values (or empty those cells) to read them as missing "
+        "numbers",
     ]
 
 
@@ -563,12 +599,12 @@ def test_integer_labels_round_trip_through_a_csv_with_missing_labels(labels, tmp
     (1.0, 2.0), which compare then showed and matched as 1.0, not the 1 the file holds."""
     if all(label is None for label in labels):
         labels[0] = 7
-    frame = pd.DataFrame({"x": np.arange(len(labels)), "label": labels})
+    frame = pd.DataFrame({"x": np.arange(len(labels)) + 0.5, "label": labels})
     path = tmp_path_factory.mktemp("rt") / "labels.csv"
     X, y, _ = load_csv(write_csv(path, frame.to_csv(index=False)), "label")
     expected = [label for label in labels if label is not None]
     assert y.dtype == np.int64 and y.tolist() == expected
-    assert X["x"].tolist() == [i for i, label in enumerate(labels) if label is not None]
+    assert X["x"].tolist() == [i + 0.5 for i, label in enumerate(labels) if label is not None]
 
 
 @pytest.mark.parametrize(
@@ -653,7 +689,7 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     assert "oneDNN" not in out.stderr and "absl" not in out.stderr, out.stderr
     assert "90 rows, 2 classes (buy: 15, don't buy: 75)" in out.stdout
     assert "Recommendation:" in out.stdout
-    assert "recall[buy]" in out.stdout  # a label in brackets is not swallowed as rich markup
+    assert "Rec+: recall of class 'buy'" in out.stdout  # the legend of the short headers
     data = json.loads(out_json.read_text())
     assert {e["strategy"] for e in data["leaderboard"]} == {"none", "balanced_weights", "smote"}
     assert data["failures"] == {}
@@ -674,7 +710,14 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     assert 0 <= metrics["brier_score_data_prior"]["mean"] <= 2
     assert metrics["log_loss_data_prior"]["mean"] > 0
     assert "Brier, log-loss: lower is better" in out.stdout
-    assert data["recommendation"] in out.stdout.replace("\n", " ") or data["best"] in out.stdout
+    # Piped: the table fits 80 columns and prose is never wrapped (one line per paragraph).
+    assert f"Recommendation: {data['recommendation']}" in out.stdout.splitlines()
+    # The ranking block, then the probability block (Brier, log-loss) under the same names.
+    table = [line for line in out.stdout.splitlines() if "  0." in line or "strategy" in line]
+    assert len(table) == 8 and max(len(line) for line in table) <= 80
+    assert table[0].split() == ["#", "strategy", "BA", "F1m", "GM", "AP", "Rec+", "fit", "s"]
+    assert table[4].split() == ["#", "strategy", "Brier", "LL"]
+    assert [row.split()[1] for row in table[1:4]] == [row.split()[1] for row in table[5:8]]
     ranks = [e["metrics"]["balanced_accuracy"]["mean"] for e in data["leaderboard"]]
     assert ranks == sorted(ranks, reverse=True)
     if plot_args:
@@ -695,7 +738,7 @@ def test_bool_target_with_an_empty_column_runs_with_one_note(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stderr == "note: left out column 'notes': no values in any row\n"
     assert "24 rows, 2 classes (False: 16, True: 8)" in out.stdout
-    assert "recall[True]" in out.stdout
+    assert "Rec+: recall of class True" in out.stdout
 
 
 @pytest.mark.slow
