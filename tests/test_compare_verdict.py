@@ -322,3 +322,30 @@ def test_winner_refit_pickles_predicts_raw_rows_and_its_snippet_rebuilds_it():
     assert type(rebuilt) is type(classifier)
     assert rebuilt.get_params(deep=False) == classifier.get_params(deep=False)
     assert rebuilt.epochs == 2 and rebuilt.hidden_units == (4,)
+
+
+@pytest.mark.keras
+def test_class_weight_from_epoch_takes_a_fraction_of_epochs():
+    from skbalance.keras import KerasBalancedClassifier
+    from skbalance.keras._longtail import deferred_epoch
+
+    drw = KerasBalancedClassifier(class_weight="balanced", class_weight_from_epoch=0.8, epochs=30)
+    assert deferred_epoch(drw) == 24  # floor(0.8 * 30)
+    assert deferred_epoch(drw.set_params(epochs=7)) == 5
+    assert deferred_epoch(drw.set_params(class_weight_from_epoch=3)) == 3
+    X, y = two_classes(40)
+    X = X[:, 1:]
+    fitted = [
+        KerasBalancedClassifier(
+            class_weight="balanced",
+            class_weight_from_epoch=start,
+            epochs=4,
+            hidden_units=(4,),
+            random_state=0,
+        ).fit(X, y)
+        for start in (0.5, 2)
+    ]
+    np.testing.assert_array_equal(fitted[0].predict_proba(X), fitted[1].predict_proba(X))
+    for bad in (1.0, 1.5, -0.2):
+        with pytest.raises(ValueError, match="class_weight_from_epoch"):
+            KerasBalancedClassifier(class_weight="balanced", class_weight_from_epoch=bad).fit(X, y)
