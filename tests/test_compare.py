@@ -202,7 +202,7 @@ def test_binary_adds_average_precision_of_the_positive_label():
 def test_presets_configure_the_base_estimator(imblearn_samplers):
     X, y = imbalanced_data()
     base = StandIn(class_weight="balanced", epochs=7)  # presets reset the balancing knobs
-    result = compare_strategies(X, y, estimator=base, cv=3, random_state=0)
+    result = compare_strategies(X, y, estimator=base, cv=3, random_state=0, repeats=1)
     est = result.estimators
     assert est["none"].get_params()["class_weight"] is None
     assert est["focal"].loss == "focal" and est["focal"].class_weight is None
@@ -227,7 +227,7 @@ def test_presets_configure_the_base_estimator(imblearn_samplers):
 def test_feed_presets_light_up_when_the_classifier_supports_them(imblearn_samplers):
     X, y = imbalanced_data(n_rare=4)
     result = compare_strategies(
-        X, y, estimator=StandInWithFeed(epochs=10), cv=2, random_state=0, holdout=None
+        X, y, estimator=StandInWithFeed(epochs=10), cv=2, random_state=0, holdout=None, repeats=1
     )
     est = result.estimators
     assert result.skipped == {}
@@ -483,7 +483,9 @@ def test_resampling_pipelines_as_user_strategies():
         ),
         "imblearn_ros": imblearn_pipeline(ImblearnROS(random_state=0), LogisticRegression()),
     }
-    result = compare_strategies(X, y, strategies=strategies, cv=3, random_state=0)
+    result = compare_strategies(
+        X, y, strategies=strategies, cv=3, random_state=0, repeats=1, holdout=None
+    )
     assert set(result.table.index) == set(strategies)
     # Over-sampling lifts the rare class's recall over plain training on this data.
     recall = result.per_class_recall["rare"]
@@ -496,7 +498,9 @@ def test_sampler_presets_apply_to_a_resampled_classifier():
 
     X, y = imbalanced_data()
     base = ResampledClassifier(RandomUnderSampler(), LogisticRegression())
-    result = compare_strategies(X, y, estimator=base, strategies=["oversample", "smote"], cv=3)
+    result = compare_strategies(
+        X, y, estimator=base, strategies=["oversample", "smote"], cv=3, repeats=1
+    )
     assert type(result.estimators["oversample"].sampler).__name__ == "RandomOverSampler"
     assert type(result.estimators["smote"].sampler).__name__ == "SMOTE"
     assert result.table.shape[0] == 2
@@ -554,7 +558,7 @@ def test_smote_preset_keeps_categories_with_smotenc_before_one_hot():
     """
     X, y = mixed_frame()
     result = compare_strategies(
-        X, y, estimator=cli_pipeline(X), strategies=["none", "smote"], cv=3, random_state=0
+        X, y, estimator=cli_pipeline(X), strategies=["none", "smote"], cv=3, repeats=1
     )
     smote = result.estimators["smote"]
     assert [name for name, _ in smote.steps] == [
