@@ -61,8 +61,9 @@ class ComparisonResult:
         multi-label (indicator) target: the labels' names, None, folds and repeats.
     holdout_ : dict or None
         The recommended strategy refit on the compared rows and scored on the rows held out:
-        ``strategy``, ``fraction``, ``n_rows``, ``rows`` (their positions in ``X``) and
-        ``scores`` (metric -> score). None without a
+        ``strategy``, ``fraction``, ``n_rows``, ``rows`` (their positions in ``X``),
+        ``n_focus_rows`` (of the class of interest; for a multi-label target, positive rows of
+        the rarest label there) and ``scores`` (metric -> score). None without a
         hold-out; ``holdout_note`` then says why, when "auto" found the data too small.
     best_estimator_ : estimator or None
         The recommended strategy fitted on all rows (``refit=True``).
@@ -343,7 +344,8 @@ class ComparisonResult:
             lines.append(
                 f"Held-out estimate: '{held['strategy']}' refit on the compared rows scores "
                 f"{metric} {score:.3f} on {held['n_rows']} rows held out of the comparison "
-                f"({held['fraction']:.0%}; CV: {cv_score:.3f}, {score - cv_score:+.3f})."
+                f"({held['fraction']:.0%}, {held['n_focus_rows']} of {what} {label!r}; CV: "
+                f"{cv_score:.3f}, {score - cv_score:+.3f})."
             )
         elif self.holdout_note:
             lines.append(self.holdout_note[0].upper() + self.holdout_note[1:] + ".")

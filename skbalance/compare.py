@@ -921,11 +921,22 @@ def compare_strategies(
             "fraction": len(checked.held_out) / (len(checked.held_out) + len(checked.rest)),
             "n_rows": len(checked.held_out),
             "rows": checked.held_out,  # positions in X, y
+            # Rows of the class of interest (positive rows of the rarest label) held out: a
+            # few of them make its recall, and so the hold-out score, move in large steps.
+            "n_focus_rows": _focus_rows(y_all, checked),
             "scores": _score(scorers, shown, model, X_held, y_held),
         }
     if refit:
         result.best_estimator_ = clone(plan.estimators[chosen]).fit(X_all, y_all)
     return result
+
+
+def _focus_rows(y, checked: _CheckedData) -> int:
+    held = take_rows(y, checked.held_out)
+    if checked.multilabel:
+        rarest = int(np.argmin(checked.label_counts))  # rare_labels[0]: the first fewest
+        return int(np.asarray(held, dtype=np.int64)[:, rarest].sum())
+    return int(np.sum(np.asarray(held, dtype=object) == checked.positive_label))
 
 
 def _simplicity(estimators: dict, strategies) -> list:

@@ -214,6 +214,9 @@ def test_the_holdout_is_untouched_by_the_comparison_and_scores_an_independent_re
     assert result.holdout_["scores"]["balanced_accuracy"] == pytest.approx(expected)
     assert result.holdout_["strategy"] == result.recommended_ == "lr"
     assert f"scores balanced_accuracy {expected:.3f} on 50 rows held out" in result.recommendation
+    rare = int(np.sum(y[held] == "rare"))
+    assert result.holdout_["n_focus_rows"] == rare
+    assert f"(25%, {rare} of class 'rare'; CV: " in result.recommendation
     assert result.to_dict()["holdout"]["n_rows"] == 50
 
 
