@@ -25,70 +25,13 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 
 from skbalance._cli_args import PROG, check_environment, did_you_mean, parse_args
 from skbalance._errors import CLI_CV, InputError
+from skbalance._preprocess import PowerOfTwoScaler as _PowerOfTwoScaler  # noqa: F401
+from skbalance._preprocess import preprocessor as _preprocessor  # noqa: F401
 
 EXIT_INPUT_ERROR, EXIT_BUG, EXIT_INTERRUPTED = 1, 3, 130
-
-
-class _PowerOfTwoScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Divide every column by the power of two nearest its largest magnitude (exact).
-
-    ``StandardScaler`` squares the values: above ~1e154 the variance overflows and the column
-    becomes NaN; below ~1e-15 its spread is taken for zero and the column is left near 0.
-    Scaling by a power of two first brings each column near 1 without rounding any value, so
-    the standardisation that follows sees the same numbers at every scale.
-    """
-
-    def fit(self, X, y=None):
-        magnitude = np.max(np.abs(np.asarray(X, dtype=float)), axis=0, initial=0.0)
-        usable = np.isfinite(magnitude) & (magnitude > 0)
-        self.exponent_ = np.frexp(np.where(usable, magnitude, 1.0))[1]
-        return self
-
-    def transform(self, X):
-        return np.ldexp(np.asarray(X, dtype=float), -self.exponent_)
-
-
-def _preprocessor(X):
-    """Standardise numeric columns and one-hot encode the others, fitted inside each fold."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.impute import SimpleImputer
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    if not hasattr(X, "columns"):
-        return make_pipeline(_PowerOfTwoScaler(), StandardScaler())
-    from skbalance.compare import categorical_columns
-
-    other = categorical_columns(X)  # the smote preset keeps exactly these as categories
-    numeric = [c for c in X.columns if c not in other]
-    return ColumnTransformer(
-        [
-            (
-                "numeric",
-                make_pipeline(
-                    # keep_empty_features: a column with no value in a training fold becomes
-                    # zeros, quietly, instead of a warning per fit and a narrower fold.
-                    SimpleImputer(strategy="median", keep_empty_features=True),
-                    _PowerOfTwoScaler(),
-                    StandardScaler(),
-                ),
-                numeric,
-            ),
-            (
-                "categorical",
-                make_pipeline(
-                    SimpleImputer(strategy="most_frequent"),
-                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                ),
-                other,
-            ),
-        ],
-        sparse_threshold=0.0,
-    )
 
 
 def _positive_label(text: str | None, classes: np.ndarray, target_name: str):
@@ -130,10 +73,12 @@ class _OutputFiles:
 
     def __init__(self, args):
         self.created: list[Path] = []
-        paths = {"--json": args.json, "--plot": args.plot}
-        if args.json is not None and args.plot is not None:
-            if Path(args.json).resolve() == Path(args.plot).resolve():
-                raise InputError(f"--json and --plot name the same file, {args.json}.")
+        paths = {"--json": args.json, "--plot": args.plot, "--save": args.save}
+        given = [(option, path) for option, path in paths.items() if path is not None]
+        for index, (option, path) in enumerate(given):
+            for other, other_path in given[index + 1 :]:
+                if Path(path).resolve() == Path(other_path).resolve():
+                    raise InputError(f"{option} and {other} name the same file, {path}.")
         if args.plot is not None:
             self._check_plot_format(args.plot)
         try:
@@ -201,7 +146,9 @@ def _print_report(result, y, console) -> None:
 
     console.print(escape(_data_summary(result, y)))
     console.print(
-        f"Balancing strategies, {result.n_splits}-fold CV, ranked by "
+        f"Balancing strategies, {result.n_splits}-fold CV"
+        + (f" x {result.n_repeats} repeats" if result.n_repeats > 1 else "")
+        + ", ranked by "
         f"{escape(result.primary_metric)}"
     )
     lines, legend = leaderboard_lines(result, console.width)
@@ -224,6 +171,22 @@ def _print_report(result, y, console) -> None:
             )
         )
     console.print(f"[bold]Recommendation:[/bold] {escape(result.recommendation)}")
+
+
+def _print_takeaway(result, save: str | None) -> None:
+    """The winner to carry away: the code that builds it, and where it was saved.
+
+    Plain prints, never wrapped: the code is meant to be copied.
+    """
+    name = result.recommended_ or result.best_
+    print(f"\nBuild '{name}' in Python (the classifier; compare puts the preprocessing before it):")
+    print("\n".join("    " + line for line in result.snippet.splitlines()))
+    if save is not None:
+        print(
+            f"Saved '{name}', refit on all rows with its preprocessing, to {save}: "
+            f"model = joblib.load({str(save)!r}) after 'import skbalance'; model.predict(rows) "
+            "takes a DataFrame with the CSV's feature columns."
+        )
 
 
 def _run(args) -> int:
@@ -262,8 +225,6 @@ def _load(args):
 def _compare(args, outputs: _OutputFiles) -> int:
     X, y, target_name = _load(args)
 
-    from sklearn.pipeline import Pipeline
-
     from skbalance._console import report_console
     from skbalance._presets import ALL_STRATEGIES, unmet_need
     from skbalance.compare import (
@@ -276,7 +237,14 @@ def _compare(args, outputs: _OutputFiles) -> int:
     # Fail on bad data now, not after the TensorFlow import and the first fits.
     try:
         checked = check_comparison_data(
-            X, y, cv=args.cv, random_state=args.seed, target_name=target_name, cv_spelling=CLI_CV
+            X,
+            y,
+            cv=args.cv,
+            repeats=args.repeats,
+            holdout=args.holdout,
+            random_state=args.seed,
+            target_name=target_name,
+            cv_spelling=CLI_CV,
         )
     except InputError as exc:
         if args.csv is not None:
@@ -313,24 +281,22 @@ def _compare(args, outputs: _OutputFiles) -> int:
             where = "on a multi-label target" if checked.multilabel else "here"
             raise InputError(f"strategy {name!r} cannot run {where}: {reason}.")
     try:
-        from skbalance.keras.classifier import KerasBalancedClassifier
+        import skbalance.keras.classifier  # noqa: F401
     except ImportError as exc:
         raise InputError(f"the Keras classifier cannot be imported: {exc}") from exc
-    classifier = KerasBalancedClassifier(
-        hidden_units=args.hidden_units,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        random_state=args.seed,
-    )
-    estimator = Pipeline([("preprocess", _preprocessor(X)), ("classifier", classifier)])
     n_jobs = -1 if args.scheduler is not None and args.jobs is None else args.jobs
     with _dask_backend(args.scheduler):
         result = compare_strategies(
             X,
             y,
             strategies=args.strategies,
-            estimator=estimator,
+            epochs=args.epochs,
+            hidden_units=args.hidden_units,
+            batch_size=args.batch_size,
             cv=args.cv,
+            repeats=args.repeats,
+            holdout=args.holdout,
+            refit=args.save is not None,
             scoring=args.scoring,
             positive_label=positive_label,
             n_jobs=n_jobs,
@@ -340,7 +306,13 @@ def _compare(args, outputs: _OutputFiles) -> int:
             keep_probabilities=args.plot is not None,  # for the reliability diagram
         )
     _print_report(result, y, report_console())
+    _print_takeaway(result, args.save)
     try:  # checked up front; what can still fail here is the disk (full, removed)
+        if args.save is not None:
+            import pickle
+
+            with open(args.save, "wb") as file:
+                pickle.dump(result.best_estimator_, file, protocol=pickle.HIGHEST_PROTOCOL)
         if args.json is not None:
             Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
         if args.plot is not None:

@@ -12,11 +12,20 @@ import argparse
 
 import numpy as np
 
+from skbalance import _defaults
 from skbalance._errors import InputError
 
 PROG = "python -m skbalance"
 DATASETS = ("digits", "breast_cancer", "digits_multilabel")
-DEFAULTS = {"cv": 3, "epochs": 30, "batch_size": 32, "hidden_units": "64", "ratio": 20.0}
+DEFAULTS = {  # compare_strategies' own defaults (one home: skbalance._defaults)
+    "cv": _defaults.DEFAULT_CV,
+    "epochs": _defaults.DEFAULT_EPOCHS,
+    "batch_size": _defaults.DEFAULT_BATCH_SIZE,
+    "hidden_units": ",".join(map(str, _defaults.DEFAULT_HIDDEN_UNITS)),
+    "seed": _defaults.DEFAULT_RANDOM_STATE,
+    "repeats": _defaults.DEFAULT_REPEATS,
+    "ratio": 20.0,
+}
 SEED_MAX = 2**32 - 1  # NumPy's RandomState (the folds, the samplers) takes seeds up to here
 
 
@@ -298,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--seed",
         type=_int_type(f"an integer from 0 to {SEED_MAX} (2**32 - 1)", 0, SEED_MAX),
-        default=0,
+        default=DEFAULTS["seed"],
         metavar="N",
         help="random seed, 0 to 2**32 - 1 (default: %(default)s)",
     )
@@ -315,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="train on the workers of a running Dask scheduler, e.g. tcp://10.0.0.5:8786 "
         "(needs pip install 'dask[distributed]'); --jobs then defaults to -1, every worker",
     )
+    _add_verdict_options(compare)
     model = compare.add_argument_group("network")
     model.add_argument(
         "--epochs",
@@ -356,6 +366,50 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.commands = {"compare": compare}
     return parser
+
+
+def _holdout(text: str) -> float | str | None:
+    if text == "auto":  # also the default, which argparse passes through this type
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= 0.5:
+        raise argparse.ArgumentTypeError(
+            f"must be a fraction of the rows from 0 (no hold-out) to 0.5; got {text!r}."
+        )
+    return value or None
+
+
+def _add_verdict_options(compare) -> None:
+    """The options of the verdict (issue 15): repeated folds, the hold-out, the saved winner."""
+    verdict = compare.add_argument_group("verdict")
+    verdict.add_argument(
+        "--repeats",
+        type=_int_type("an integer >= 1", 1),
+        default=DEFAULTS["repeats"],
+        metavar="N",
+        help="repeat the folds with other shuffles; every strategy is scored on the same "
+        "folds, and the best group is decided on their paired differences (default: "
+        "%(default)s)",
+    )
+    verdict.add_argument(
+        "--holdout",
+        type=_holdout,
+        default="auto",
+        metavar="FRACTION",
+        help="rows kept out of the comparison, to score the recommended strategy refit on "
+        "the others: an honest estimate of the choice. 0: none (default: auto, "
+        f"{_defaults.AUTO_HOLDOUT:g} when every class has enough rows for it and the folds)",
+    )
+    verdict.add_argument(
+        "--save",
+        metavar="FILE",
+        help="write the recommended strategy, refit on all rows with its preprocessing, as a "
+        "pickle (joblib.load it after 'import skbalance'; it predicts rows with the CSV's "
+        "feature columns)",
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> tuple[argparse.ArgumentParser, argparse.Namespace]:

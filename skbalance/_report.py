@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from skbalance._presets import BASELINE as _REFERENCE
+from skbalance._snippet import estimator_code
+from skbalance._verdict import GROUP_RULE, best_group, clearly_above
 from skbalance.metrics import LOWER_IS_BETTER
 
 __all__ = ["ComparisonResult"]
@@ -43,10 +46,32 @@ class ComparisonResult:
     primary_metric : str
         The metric that ranks the leaderboard (the first in ``scoring``).
     best_ : str
-        The name of the best strategy.
-    classes, positive_label, n_splits
-        The classes of ``y``, the class of interest and the number of folds. For a
-        multi-label (indicator) target: the labels' names, None, and the number of folds.
+        The strategy with the highest mean score (exact ties: the simpler one first).
+    best_group_ : list of str
+        The strategies statistically indistinguishable from ``best_`` by ``group_rule_``
+        (paired fold differences, one corrected standard error), best first.
+    group_table_ : DataFrame
+        For every strategy: ``mean_difference`` to the best, its corrected
+        ``standard_error`` and ``in_group``.
+    recommended_ : str or None
+        The simplest strategy of the best group (``simplicity`` order), 'none' only when its
+        recall of the class of interest is not clearly worse; None when one strategy ran.
+    simplicity : list of str
+        The strategies, simplest first (the presets' order, or the order you gave yours).
+    classes, positive_label, n_splits, n_repeats
+        The classes of ``y``, the class of interest, the number of folds and of their repeats
+        (``fold_scores`` holds ``n_splits * n_repeats`` folds per strategy). For a
+        multi-label (indicator) target: the labels' names, None, folds and repeats.
+    holdout_ : dict or None
+        The recommended strategy refit on the compared rows and scored on the rows held out:
+        ``strategy``, ``fraction``, ``n_rows``, ``rows`` (their positions in ``X``),
+        ``n_focus_rows`` (of the class of interest; for a multi-label target, positive rows of
+        the rarest label there) and ``scores`` (metric -> score). None without a
+        hold-out; ``holdout_note`` then says why, when "auto" found the data too small.
+    best_estimator_ : estimator or None
+        The recommended strategy fitted on all rows (``refit=True``).
+    snippet : str
+        Python code that builds the recommended strategy's classifier.
     rare_labels : list or None
         For a multi-label target, the labels with the fewest positive rows, rarest first,
         whose recall the leaderboard shows; None for one label per row.
@@ -76,6 +101,12 @@ class ComparisonResult:
     rare_labels: list | None = None
     oof_proba: dict = field(default_factory=dict)
     oof_target: np.ndarray | None = None
+    n_repeats: int = 1
+    test_train_ratio: float = 0.0  # mean test / training rows of the folds (for the rule)
+    simplicity: list = field(default_factory=list)
+    holdout_: dict | None = None
+    holdout_note: str | None = None
+    best_estimator_: object = None
 
     @property
     def multilabel(self) -> bool:
@@ -96,18 +127,26 @@ class ComparisonResult:
         n_splits,
         estimators,
         rare_labels=None,
+        n_repeats=1,
+        test_train_ratio=0.0,
+        simplicity=None,
     ):
         grouped = folds.groupby("strategy", sort=False)
+        simplicity = list(simplicity if simplicity is not None else grouped.groups)
         columns = {}
         for metric in [*metrics, "fit_time"]:
             columns[f"{metric}_mean"] = grouped[metric].mean()
             columns[f"{metric}_std"] = grouped[metric].std(ddof=0)
         table = pd.DataFrame(columns)
         table["description"] = [descriptions[name] for name in table.index]
-        # Stable sort: ties keep the order the strategies were given in.
+        # Exact ties of the mean: the simpler strategy first (the verdict says so).
+        rank = {name: i for i, name in enumerate(simplicity)}
+        table["_simplicity"] = [rank.get(name, len(rank)) for name in table.index]
         table = table.sort_values(
-            f"{metrics[0]}_mean", ascending=metrics[0] in LOWER_IS_BETTER, kind="stable"
-        )
+            [f"{metrics[0]}_mean", "_simplicity"],
+            ascending=[metrics[0] in LOWER_IS_BETTER, True],
+            kind="stable",
+        ).drop(columns="_simplicity")
         table.index.name = "strategy"
 
         recall_columns = [f"_recall_{i}" for i in range(len(classes))]
@@ -128,6 +167,9 @@ class ComparisonResult:
             failures=dict(failures),
             estimators=dict(estimators),
             rare_labels=None if rare_labels is None else list(rare_labels),
+            n_repeats=int(n_repeats),
+            test_train_ratio=float(test_train_ratio),
+            simplicity=simplicity,
         )
 
     @property
@@ -138,47 +180,205 @@ class ComparisonResult:
     def best_(self) -> str:
         return str(self.table.index[0])
 
+    def fold_table(self, metric: str | None = None) -> pd.DataFrame:
+        """One column per strategy (leaderboard order), one row per fold: ``metric``'s scores
+        (default: the primary metric). The folds are paired: row k is the same split."""
+        metric = metric or self.primary_metric
+        return self.fold_scores[metric].unstack(level="strategy")[list(self.table.index)]
+
+    @property
+    def group_rule_(self) -> str:
+        return GROUP_RULE
+
+    @property
+    def group_table_(self) -> pd.DataFrame:
+        scores = self.fold_table()
+        if self.primary_metric in LOWER_IS_BETTER:  # the rule reads "higher is better"
+            scores = -scores
+        return best_group(scores, list(self.table.index), self.test_train_ratio)
+
+    @property
+    def best_group_(self) -> list:
+        group = self.group_table_
+        return [str(name) for name in group.index[group["in_group"].to_numpy(dtype=bool)]]
+
+    def _simpler(self, names) -> list:
+        rank = {name: i for i, name in enumerate(self.simplicity)}
+        return sorted(names, key=lambda name: rank.get(name, len(rank)))
+
+    @property
+    def _focus(self) -> tuple[object, str]:
+        """``(class or label, its recall column in fold_scores)``: the positive class, or the
+        rarest label of an indicator target."""
+        label = self.rare_labels[0] if self.multilabel else self.positive_label
+        return label, f"recall[{label}]"
+
+    def _recall_above(self, name: str, other: str) -> bool:
+        _, column = self._focus
+        recall = self.fold_table(column)
+        return clearly_above(recall[name], recall[other], self.test_train_ratio)
+
+    @property
+    def _balancers_above_none(self) -> list:
+        """Strategies of the best group whose focus recall is clearly above 'none''s."""
+        if _BASELINE not in self.best_group_:
+            return []
+        return [
+            name
+            for name in self.best_group_
+            if name != _BASELINE and self._recall_above(name, _BASELINE)
+        ]
+
+    @property
+    def recommended_(self) -> str | None:
+        if len(self.table) < 2:
+            return None
+        group = self.best_group_
+        if _BASELINE in group:
+            above = self._balancers_above_none
+            if not above:
+                return _BASELINE
+            group = above
+        networks = [name for name in group if name != _REFERENCE]
+        return self._simpler(networks or group)[0]
+
+    @property
+    def ties_(self) -> list:
+        """Groups of strategies with exactly the same mean score, each in leaderboard order."""
+        means = self.table[f"{self.primary_metric}_mean"]
+        return [
+            [str(name) for name in names]
+            for _, names in means.groupby(means, sort=False).groups.items()
+            if len(names) > 1
+        ]
+
+    def _score(self, name: str) -> str:
+        row, metric = self.table.loc[name], self.primary_metric
+        return f"{metric} {row[f'{metric}_mean']:.3f} ± {row[f'{metric}_std']:.3f}"
+
+    def _recall_text(self, name: str) -> str:
+        if self.multilabel:  # ``recall of the rarest labels: 'c': 0.500 (none: 0.100), ...``
+            parts = []
+            for label in self.rare_labels:
+                part = f"{label!r}: {self.per_class_recall.loc[name, label]:.3f}"
+                if _BASELINE in self.table.index and name != _BASELINE:
+                    part += f" (none: {self.per_class_recall.loc[_BASELINE, label]:.3f})"
+                parts.append(part)
+            return "recall of the rarest labels: " + ", ".join(parts)
+        label, _ = self._focus
+        what = "label" if self.multilabel else "class"
+        text = f"recall of {what} {label!r}: {self.per_class_recall.loc[name, label]:.3f}"
+        if _BASELINE in self.table.index and name != _BASELINE:
+            text += f" (none: {self.per_class_recall.loc[_BASELINE, label]:.3f})"
+        return text
+
     @property
     def recommendation(self) -> str:
-        """One line: which strategy to use, by how much it beats no balancing, how sure."""
-        metric = self.primary_metric
-        best = self.table.iloc[0]
-        score = f"{metric} {best[f'{metric}_mean']:.3f} ± {best[f'{metric}_std']:.3f}"
-        if self.best_ == _BASELINE:
-            line = (
-                f"No balancing needed: plain training ('{_BASELINE}') scored best ({score}) "
-                f"over {self.n_splits} folds"
+        """The verdict: the best group, the strategy to use and why, what it trades."""
+        folds = f"{self.n_splits * self.n_repeats} paired folds"
+        if self.n_repeats > 1:
+            folds += f" ({self.n_splits} folds x {self.n_repeats} repeats)"
+        if len(self.table) < 2:
+            name = self.best_
+            return (
+                f"One strategy ran ('{name}'): nothing to compare it with, so no verdict. "
+                f"{self._score(name)} over {folds}; {self._recall_text(name)}."
             )
-            return line + (self._rare_label_recall() if self.multilabel else "") + "."
-        line = f"Use '{self.best_}' ({best['description']}): {score}"
-        if _BASELINE in self.table.index:
-            base = self.table.loc[_BASELINE]
-            gain = best[f"{metric}_mean"] - base[f"{metric}_mean"]
-            if metric in LOWER_IS_BETTER:
-                line += f", {gain:+.3f} against no balancing (lower is better)"
-                gain = -gain
+        metric, group, chosen = self.primary_metric, self.best_group_, self.recommended_
+        lines = []
+        members = ", ".join(f"'{name}'" for name in group)
+        if len(group) == 1:
+            lines.append(
+                f"'{group[0]}' is best on {metric}, clearly ahead of every other strategy "
+                f"over {folds}."
+            )
+        else:
+            lines.append(
+                f"{len(group)} strategies cannot be told apart from the best on {metric} "
+                f"over {folds} (within one corrected standard error of the paired "
+                f"differences): {members}."
+            )
+        for tie in self.ties_:
+            same = self.fold_table()[tie]
+            kind = "fold scores" if (same.nunique(axis=1) == 1).all() else "mean scores"
+            lines.append(
+                f"{' and '.join(map(repr, tie))} have identical {kind}: ranked by simplicity."
+            )
+        label, _ = self._focus
+        what = "label" if self.multilabel else "class"
+        if chosen == _BASELINE:
+            line = (
+                f"No balancing needed: plain training ('none') is in the best group "
+                f"({self._score(_BASELINE)}), and its recall of {what} {label!r} "
+                f"({self.per_class_recall.loc[_BASELINE, label]:.3f}) is not clearly below "
+                "the others' in the group."
+            )
+            higher = [
+                name
+                for name in self.table.index
+                if name != _BASELINE and self._recall_above(name, _BASELINE)
+            ]
+            if higher:
+                top = max(higher, key=lambda name: self.per_class_recall.loc[name, label])
+                cost = (
+                    self.table.loc[top, f"{metric}_mean"]
+                    - self.table.loc[_BASELINE, f"{metric}_mean"]
+                )
+                line += (
+                    f" If {what} {label!r} matters most: '{top}' raises its recall to "
+                    f"{self.per_class_recall.loc[top, label]:.3f} for {cost:+.3f} {metric}."
+                )
+            lines.append(line)
+        else:
+            row = self.table.loc[chosen]
+            if _BASELINE in group:
+                reason = (
+                    f"'none' is in the best group too, but its recall of {what} {label!r} is "
+                    "clearly lower; of the strategies that raise it, this is the simplest"
+                )
+            elif chosen == _REFERENCE:
+                reason = "the linear reference alone is best: a network is not worth it here"
+            elif len(group) == 1:
+                reason = "the best"
             else:
-                line += f", {gain:+.3f} over no balancing"
-            noise = max(best[f"{metric}_std"], base[f"{metric}_std"])
-            if gain <= noise:
-                line += " (within the fold-to-fold spread: confirm with more folds or data)"
-        if self.multilabel:
-            return line + self._rare_label_recall() + "."
-        recall = self.per_class_recall.loc[self.best_, self.positive_label]
-        line += f"; recall of class {self.positive_label!r}: {recall:.3f}"
-        if _BASELINE in self.table.index:
-            line += f" (none: {self.per_class_recall.loc[_BASELINE, self.positive_label]:.3f})"
-        return line + "."
+                reason = "the simplest strategy of the best group"
+            line = f"Use '{chosen}' ({row['description']}): {self._score(chosen)}"
+            if _BASELINE in self.table.index:
+                gain = row[f"{metric}_mean"] - self.table.loc[_BASELINE, f"{metric}_mean"]
+                if metric in LOWER_IS_BETTER:
+                    line += f", {gain:+.3f} against no balancing (lower is better)"
+                else:
+                    line += f", {gain:+.3f} over no balancing"
+            lines.append(line + f"; {self._recall_text(chosen)}. Why: {reason}.")
+        if _REFERENCE in group and chosen != _REFERENCE:
+            lines.append(
+                f"The linear reference '{_REFERENCE}' (LogisticRegression(class_weight="
+                "'balanced') on the same preprocessing) is in the best group too: a linear "
+                "model does as well here, at a fraction of the cost."
+            )
+        if self.holdout_ is not None:
+            held = self.holdout_
+            cv_score = self.table.loc[held["strategy"], f"{metric}_mean"]
+            score = held["scores"][metric]
+            lines.append(
+                f"Held-out estimate: '{held['strategy']}' refit on the compared rows scores "
+                f"{metric} {score:.3f} on {held['n_rows']} rows held out of the comparison "
+                f"({held['fraction']:.0%}, {held['n_focus_rows']} of {what} {label!r}; CV: "
+                f"{cv_score:.3f}, {score - cv_score:+.3f})."
+            )
+        elif self.holdout_note:
+            lines.append(self.holdout_note[0].upper() + self.holdout_note[1:] + ".")
+        return " ".join(lines)
 
-    def _rare_label_recall(self) -> str:
-        """``; recall of the rarest labels: 'c': 0.500 (none: 0.100), ...``."""
-        parts = []
-        for label in self.rare_labels:
-            part = f"{label!r}: {self.per_class_recall.loc[self.best_, label]:.3f}"
-            if _BASELINE in self.table.index and self.best_ != _BASELINE:
-                part += f" (none: {self.per_class_recall.loc[_BASELINE, label]:.3f})"
-            parts.append(part)
-        return "; recall of the rarest labels: " + ", ".join(parts)
+    @property
+    def snippet(self) -> str:
+        """Python code that builds the recommended strategy's classifier (the last step of its
+        pipeline; ``best_estimator_`` and ``--save`` hold the preprocessing too)."""
+        name = self.recommended_ or self.best_
+        estimator = self.estimators[name]
+        while hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+        return estimator_code(estimator)
 
     def display_table(self) -> pd.DataFrame:
         """The leaderboard as text cells: ``mean ± std`` per metric and the fit time.
@@ -228,7 +428,21 @@ class ComparisonResult:
             "primary_metric": self.primary_metric,
             "lower_is_better": [m for m in self.metrics if m in LOWER_IS_BETTER],
             "best": self.best_,
+            "best_group": self.best_group_,
+            "group_rule": self.group_rule_,
+            "recommended": self.recommended_,
             "recommendation": self.recommendation,
+            "holdout": None
+            if self.holdout_ is None
+            else {
+                **{key: value for key, value in self.holdout_.items() if key != "rows"},
+                "cv_score": _plain(
+                    self.table.loc[self.holdout_["strategy"], f"{self.primary_metric}_mean"]
+                ),
+            },
+            "holdout_note": self.holdout_note,
+            "snippet": self.snippet,
+            "n_repeats": self.n_repeats,
             "classes": [_plain(c) for c in self.classes],
             "positive_label": _plain(self.positive_label),
             "multilabel": self.multilabel,
@@ -295,7 +509,7 @@ class ComparisonResult:
             )
         bars.set_yticks(positions, names)
         bars.invert_yaxis()
-        bars.set_xlabel(f"score (mean ± std over {self.n_splits} folds)")
+        bars.set_xlabel(f"score (mean ± std over {self.n_splits * self.n_repeats} folds)")
         bars.set_xlim(0, 1.05)
         bars.legend(
             loc="lower center",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numbers
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -21,22 +22,36 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import average_precision_score, get_scorer, get_scorer_names, make_scorer
-from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.model_selection import StratifiedKFold, cross_validate, train_test_split
 from sklearn.utils import check_random_state
 
 from skbalance import _compare_multilabel as multilabel
 from skbalance import _scorer_trial as trial
 from skbalance._console import Progress as _Progress
+from skbalance._defaults import (
+    AUTO_HOLDOUT,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_CV,
+    DEFAULT_EPOCHS,
+    DEFAULT_HIDDEN_UNITS,
+    DEFAULT_HOLDOUT,
+    DEFAULT_ON_ERROR,
+    DEFAULT_RANDOM_STATE,
+    DEFAULT_REPEATS,
+)
 from skbalance._errors import PYTHON_CV, InputError, fewer_folds
 from skbalance._labels import encode_labels
 from skbalance._presets import (
     ALL_STRATEGIES,
     MULTILABEL_STRATEGIES,
     RAW_SAMPLER,
+    REPLACE_CLASSIFIER,
+    SIMPLICITY,
     STRATEGIES,
     resolve_strategy,
 )
 from skbalance._report import ComparisonResult
+from skbalance._rows import take_rows
 from skbalance.metrics import (
     CALIBRATION_METRICS,
     DataPriorRecorder,
@@ -45,7 +60,16 @@ from skbalance.metrics import (
     make_class_recall_scorer,
 )
 
-__all__ = ["compare_strategies", "ComparisonResult", "MULTILABEL_STRATEGIES", "STRATEGIES"]
+__all__ = [
+    "compare_strategies",
+    "ComparisonResult",
+    "DEFAULT_CV",
+    "DEFAULT_EPOCHS",
+    "DEFAULT_HIDDEN_UNITS",
+    "DEFAULT_REPEATS",
+    "MULTILABEL_STRATEGIES",
+    "STRATEGIES",
+]
 
 DEFAULT_SCORING = ("balanced_accuracy", "f1_macro", "geometric_mean")
 MULTILABEL_DEFAULT_SCORING = multilabel.DEFAULT_SCORING
@@ -112,10 +136,50 @@ def _with_raw_sampler(estimator, sampler, numeric: list):
     )  # fmt: skip
 
 
-def _default_estimator():
+def _default_estimator(X, network: dict):
+    """The command line's estimator: the preprocessing (for a DataFrame or a 2-D array) and
+    ``KerasBalancedClassifier`` with ``network`` (epochs, hidden_units, batch_size)."""
     from skbalance.keras.classifier import KerasBalancedClassifier
+    from skbalance.pipeline import Pipeline
 
-    return KerasBalancedClassifier()
+    classifier = KerasBalancedClassifier(**network)
+    if not (hasattr(X, "columns") or (isinstance(X, np.ndarray) and X.ndim == 2)):
+        return classifier  # images, sparse, ...: the classifier takes them as they are
+    from skbalance._preprocess import preprocessor
+
+    return Pipeline([("preprocess", preprocessor(X)), ("classifier", classifier)])
+
+
+def _base_estimator(estimator, X, epochs, hidden_units, batch_size):
+    """The estimator the presets configure, with the network settings given (None: default)."""
+    given = {
+        name: value
+        for name, value in [
+            ("epochs", epochs),
+            ("hidden_units", hidden_units),
+            ("batch_size", batch_size),
+        ]
+        if value is not None
+    }
+    if estimator is None:
+        network = {
+            "epochs": DEFAULT_EPOCHS,
+            "hidden_units": DEFAULT_HIDDEN_UNITS,
+            "batch_size": DEFAULT_BATCH_SIZE,
+            **given,
+        }
+        return _default_estimator(X, network)
+    if not given:
+        return estimator
+    prefix, classifier = _final_step(estimator)
+    missing = [name for name in given if name not in classifier.get_params(deep=False)]
+    if missing:
+        raise InputError(
+            f"{', '.join(missing)} set(s) the default network, and the estimator's classifier "
+            f"({type(classifier).__name__}) has no such parameter; configure the estimator "
+            "itself instead."
+        )
+    return clone(estimator).set_params(**{prefix + name: value for name, value in given.items()})
 
 
 def _scorer_by_name(name):
@@ -249,7 +313,7 @@ def check_finite_features(X, *, name: str = "X", describe_row=lambda row: f"row 
     )
 
 
-def _check_folds(cv, random_state, codes, classes, name="y", spelling=PYTHON_CV):
+def _check_folds(cv, seeds, codes, classes, name="y", spelling=PYTHON_CV):
     if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
         if cv < 2:
             raise InputError(f"cv must be at least 2 folds; got {cv}.")
@@ -273,18 +337,23 @@ def _check_folds(cv, random_state, codes, classes, name="y", spelling=PYTHON_CV)
                 f"folds (every fold needs one); {fewer_folds(count, spelling)}, or add rows of "
                 f"that class.{hint}"
             )
-        cv = StratifiedKFold(n_splits=cv, shuffle=True, random_state=random_state)
+        splitters = [
+            StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed) for seed in seeds
+        ]
     elif isinstance(cv, str) or not hasattr(cv, "split"):
         raise TypeError(f"cv must be a number of folds or a CV splitter; got {cv!r}.")
-    # Materialised once: every strategy is scored on exactly the same folds.
-    splits = list(cv.split(np.zeros((len(codes), 1)), codes))
+    else:
+        splitters = [cv]
+    # Materialised once: every strategy is scored on exactly the same folds (paired scores).
+    rows = np.zeros((len(codes), 1))
+    splits = [split for splitter in splitters for split in splitter.split(rows, codes)]
     min_train_count = min(
         int(np.bincount(codes[train], minlength=len(classes)).min()) for train, _ in splits
     )
     return splits, min_train_count
 
 
-def _plan(strategies, estimator, min_train_count, seed, X=None, multilabel=False) -> _Plan:
+def _plan(strategies, base, min_train_count, seed, X=None, multilabel=False) -> _Plan:
     plan = _Plan()
     if isinstance(strategies, Mapping):
         for name, candidate in strategies.items():
@@ -311,7 +380,6 @@ def _plan(strategies, estimator, min_train_count, seed, X=None, multilabel=False
             f"unknown strategy {', '.join(map(repr, unknown))}; choose from "
             f"{', '.join(catalogue)} (or pass a dict name -> estimator)."
         )
-    base = _default_estimator() if estimator is None else estimator
     prefix, classifier = _final_step(base)
     params = classifier.get_params(deep=False)
     categorical = categorical_columns(X)
@@ -328,6 +396,10 @@ def _plan(strategies, estimator, min_train_count, seed, X=None, multilabel=False
         )
         if reason is not None:
             plan.skipped[name] = reason
+            continue
+        if REPLACE_CLASSIFIER in settings:  # the reference: another model, same preprocessing
+            plan.estimators[name] = _replace_classifier(base, settings[REPLACE_CLASSIFIER])
+            plan.descriptions[name] = ALL_STRATEGIES[name].description
             continue
         configured = clone(base)
         if "random_state" in params and params["random_state"] is None:
@@ -351,25 +423,121 @@ def _plan(strategies, estimator, min_train_count, seed, X=None, multilabel=False
     return plan
 
 
+def _replace_classifier(base, replacement):
+    """``base`` with its last step (of the innermost Pipeline) replaced by ``replacement``."""
+    prefix, _ = _final_step(base)
+    if not prefix:
+        return clone(replacement)
+    return clone(base).set_params(**{prefix[:-2]: clone(replacement)})
+
+
 @dataclass
 class _CheckedData:
     classes: np.ndarray  # the classes; for an indicator target, the labels' names
     positive_label: object  # None for an indicator target
     seed: int
-    splits: list
+    splits: list  # row positions within ``rest`` (all rows without a hold-out)
     min_train_count: int  # rows of the rarest class (positive rows of the rarest label)
     # in the smallest training fold
     multilabel: bool = False
     label_counts: np.ndarray | None = None  # positive rows of every label (indicator target)
+    n_repeats: int = 1
+    rest: np.ndarray | None = None  # rows compared by CV (None: all of them)
+    held_out: np.ndarray | None = None  # rows of the hold-out (None: no hold-out)
+    holdout_note: str | None = None  # why there is no hold-out, when "auto" found none
+
+    @property
+    def test_train_ratio(self) -> float:
+        """Mean test rows / training rows of the folds (the variance correction's term)."""
+        return float(np.mean([len(test) / len(train) for train, test in self.splits]))
+
+
+def _seeds(random_state, repeats: int) -> tuple[int, int, list[int]]:
+    """``(seed, hold-out seed, fold seeds of every repeat)``, all from ``random_state`` alone.
+
+    The first repeat's folds use ``seed`` itself, so one repeat gives the folds compare has
+    always drawn.
+    """
+    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    derived = np.random.RandomState(seed).randint(np.iinfo(np.int32).max, size=repeats)
+    return seed, int(derived[0]), [seed, *map(int, derived[1:])]
+
+
+def _check_repeats(repeats, cv) -> int:
+    own_folds = isinstance(cv, numbers.Integral) and not isinstance(cv, bool)
+    if repeats is None:
+        return DEFAULT_REPEATS if own_folds else 1
+    if isinstance(repeats, bool) or not isinstance(repeats, numbers.Integral) or repeats < 1:
+        raise InputError(f"repeats must be an integer >= 1; got {repeats!r}.")
+    if repeats > 1 and not own_folds:
+        raise InputError(
+            f"repeats={repeats} repeats compare's own stratified folds; with a CV splitter, "
+            "configure its repeats (e.g. RepeatedStratifiedKFold) and leave repeats=None."
+        )
+    return int(repeats)
+
+
+def _check_holdout(holdout):
+    """``(fraction or None, whether "auto")``."""
+    if holdout is None or (isinstance(holdout, str) and holdout == "auto"):
+        return (AUTO_HOLDOUT if holdout == "auto" else None), holdout == "auto"
+    if (
+        isinstance(holdout, bool)
+        or not isinstance(holdout, numbers.Real)
+        or not 0 <= holdout < 1
+        or holdout > 0.5
+    ):
+        raise InputError(
+            f"holdout must be 'auto', None, 0 or a fraction of the rows in (0, 0.5]; got "
+            f"{holdout!r}."
+        )
+    return (float(holdout) or None), False
+
+
+def _holdout_split(fraction: float, seed: int, codes=None, matrix=None):
+    """``(rest, held_out)`` row positions: stratified by class, or iteratively by label.
+
+    For an indicator target the hold-out is one fold of ``round(1 / fraction)`` iteratively
+    stratified folds (0.2: exactly a fifth).
+    """
+    n = len(codes) if matrix is None else len(matrix)
+    if matrix is None:
+        rest, held = train_test_split(
+            np.arange(n), test_size=fraction, stratify=codes, random_state=seed
+        )
+        return np.sort(rest), np.sort(held)
+    from skbalance.model_selection import IterativeStratifiedKFold
+
+    n_folds = max(2, int(round(1 / fraction)))
+    splitter = IterativeStratifiedKFold(n_folds, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():  # a label too rare for the hold-out: judged by the caller
+        warnings.simplefilter("ignore", UserWarning)
+        rest, held = next(splitter.split(np.zeros((n, 1)), matrix.astype(np.int64)))
+    return np.sort(rest), np.sort(held)
+
+
+def _holdout_problem(held: np.ndarray, codes, matrix, classes) -> str | None:
+    """Why the hold-out cannot score: a class (a label's positives) absent from it."""
+    if matrix is None:
+        counts = np.bincount(codes[held], minlength=len(classes))
+        if counts.min() == 0:
+            return f"class {classes.tolist()[int(np.argmin(counts))]!r} would have no row in it"
+        return None
+    counts = matrix[held].sum(axis=0)
+    if counts.min() == 0:
+        return f"label {list(classes)[int(np.argmin(counts))]!r} would have no positive row in it"
+    return None
 
 
 def check_comparison_data(
     X,
     y,
     *,
-    cv=5,
+    cv=DEFAULT_CV,
+    repeats=None,
+    holdout=None,
     positive_label=None,
-    random_state=None,
+    random_state=DEFAULT_RANDOM_STATE,
     target_name: str = "y",
     cv_spelling: str = PYTHON_CV,
 ) -> _CheckedData:
@@ -378,14 +546,77 @@ def check_comparison_data(
     The command line calls it before it imports TensorFlow, so that bad input fails in a
     second. Raises :class:`~skbalance._errors.InputError` (a ``ValueError``) for a continuous
     or one-class target, a class with fewer rows than folds, an infinite feature value, an
-    unknown ``positive_label`` or mismatched lengths; ``target_name`` is what the messages
-    call ``y``. A ``y`` with two or more columns is a multi-label indicator target: values
-    other than 0/1, a label with fewer positive (or negative) rows than folds and a
-    ``positive_label`` are refused. ``cv_spelling`` writes the folds option in the advice
-    for too few rows (``"cv={}"``; the command line passes ``"--cv {}"``).
+    unknown ``positive_label``, mismatched lengths, or a ``holdout`` fraction the classes
+    cannot fill; ``target_name`` is what the messages call ``y``. A ``y`` with two or more
+    columns is a multi-label indicator target: values other than 0/1, a label with fewer
+    positive (or negative) rows than folds and a ``positive_label`` are refused. ``holdout``
+    "auto" holds out 20% when every class keeps enough rows for it and for the folds, and
+    none otherwise (``holdout_note`` says why). ``cv_spelling`` writes the folds option in
+    the advice for too few rows (``"cv={}"``; the command line passes ``"--cv {}"``).
     """
+    repeats = _check_repeats(repeats, cv)
+    fraction, auto = _check_holdout(holdout)
     if multilabel.is_indicator_target(y):
-        return _check_label_data(X, y, cv, positive_label, random_state, target_name, cv_spelling)
+        classes, matrix, codes = _check_label_target(X, y, positive_label, target_name)
+        positive_label = None
+    else:
+        classes, codes, positive_label = _check_class_target(X, y, positive_label, target_name)
+        matrix = None
+    check_finite_features(X)
+    seed, holdout_seed, fold_seeds = _seeds(random_state, repeats)
+
+    def folds(rows):
+        if matrix is None:
+            return _check_folds(cv, fold_seeds, codes[rows], classes, target_name, cv_spelling)
+        found = [
+            multilabel.check_label_folds(
+                cv, fold_seed, matrix[rows], list(classes), target_name, cv_spelling
+            )
+            for fold_seed in fold_seeds
+        ]
+        return [s for splits, _ in found for s in splits], min(count for _, count in found)
+
+    rest = held = note = None
+    if fraction is not None:
+        try:
+            rest, held = _holdout_split(fraction, holdout_seed, codes, matrix)
+            problem = _holdout_problem(held, codes, matrix, classes)
+        except ValueError as exc:  # e.g. a class of one row, which cannot be split
+            n_rows = len(codes) if matrix is None else len(matrix)
+            held, problem = np.arange(int(np.ceil(fraction * n_rows))), str(exc)
+        if problem is None:
+            try:
+                splits, min_train_count = folds(rest)
+            except InputError as exc:
+                problem = f"the other rows could not fill the folds: {exc}"
+        if problem is not None:
+            what = f"a {fraction:.0%} hold-out ({len(held)} rows)"
+            if not auto:
+                raise InputError(
+                    f"holdout={holdout!r}: {what} cannot be used: {problem}; lower the "
+                    "hold-out, or set it to 0 (none)."
+                )
+            note = f"no hold-out: {what} is too small here ({problem})"
+            rest = held = None
+    if held is None:
+        splits, min_train_count = folds(np.arange(len(codes if matrix is None else matrix)))
+    return _CheckedData(
+        classes,
+        positive_label,
+        seed,
+        splits,
+        min_train_count,
+        multilabel=matrix is not None,
+        label_counts=None if matrix is None else matrix.sum(axis=0),
+        n_repeats=repeats,
+        rest=rest,
+        held_out=held,
+        holdout_note=note,
+    )
+
+
+def _check_class_target(X, y, positive_label, target_name):
+    """``(classes, codes, positive_label)`` of a one-label-per-row target."""
     classes, codes = _check_target(y, target_name)
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
     if n_rows != len(codes):
@@ -397,7 +628,6 @@ def check_comparison_data(
             f"{target_name} has a single class ({classes.tolist()!r}); there is nothing to "
             "balance. A classification target needs at least 2 classes."
         )
-    check_finite_features(X)
     class_list = classes.tolist()
     if positive_label is None:
         positive_label = class_list[int(np.argmin(np.bincount(codes)))]
@@ -408,14 +638,11 @@ def check_comparison_data(
         )
     else:  # the class itself (e.g. 1 for 1.0 or True): the scorers compare labels by type
         positive_label = class_list[class_list.index(positive_label)]
-    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    splits, min_train_count = _check_folds(cv, seed, codes, classes, target_name, cv_spelling)
-    return _CheckedData(classes, positive_label, seed, splits, min_train_count)
+    return classes, codes, positive_label
 
 
-def _check_label_data(
-    X, Y, cv, positive_label, random_state, target_name, cv_spelling
-) -> _CheckedData:
+def _check_label_target(X, Y, positive_label, target_name):
+    """``(label names, bool matrix, None)`` of an indicator target."""
     names, matrix = multilabel.check_label_target(Y, target_name)
     n_rows = X.shape[0] if hasattr(X, "shape") else len(X)
     if n_rows != len(matrix):
@@ -429,20 +656,7 @@ def _check_label_data(
             f"{target_name} is a multi-label (indicator) target, whose rarest labels' recall "
             "is reported instead. Leave positive_label to None."
         )
-    check_finite_features(X)
-    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    splits, min_train_count = multilabel.check_label_folds(
-        cv, seed, matrix, names, target_name, cv_spelling
-    )
-    return _CheckedData(
-        np.asarray(names, dtype=object),
-        None,
-        seed,
-        splits,
-        min_train_count,
-        multilabel=True,
-        label_counts=matrix.sum(axis=0),
-    )
+    return np.asarray(names, dtype=object), matrix, None
 
 
 def resolve_scoring(
@@ -537,22 +751,35 @@ def compare_strategies(
     *,
     strategies: Sequence[str] | Mapping | None = None,
     estimator=None,
-    cv=5,
+    epochs: int | None = None,
+    hidden_units: Sequence[int] | None = None,
+    batch_size: int | None = None,
+    cv=DEFAULT_CV,
+    repeats: int | None = None,
+    holdout: float | str | None = DEFAULT_HOLDOUT,
     scoring=None,
     positive_label=None,
     n_jobs: int | None = None,
-    random_state=None,
-    on_error: str = "raise",
+    random_state=DEFAULT_RANDOM_STATE,
+    on_error: str = DEFAULT_ON_ERROR,
+    refit: bool = False,
     verbose: int = 0,
     keep_probabilities: bool = False,
 ) -> ComparisonResult:
-    """Cross-validate balancing strategies on the same folds and rank them.
+    """Cross-validate balancing strategies on the same folds, rank them and pick one honestly.
+
+    The defaults are those of ``python -m skbalance compare`` (one home: the ``DEFAULT_*``
+    constants of this module). The verdict names the *best group*, the strategies whose
+    paired fold scores cannot be told from the best one's (see :mod:`skbalance._verdict`),
+    and recommends the simplest of them; a hold-out part of the rows, untouched by the
+    comparison, then scores the recommended strategy.
 
     Parameters
     ----------
     X : array-like of shape (n_samples, ...)
-        Features, as the estimators accept them (use a ``Pipeline`` as ``estimator`` for
-        preprocessing).
+        Features, as the estimators accept them. With the default estimator, a DataFrame's
+        numeric columns are standardised and its other columns one-hot encoded inside the
+        pipeline (as on the command line).
     y : array-like of shape (n_samples,) or (n_samples, n_labels)
         Labels of any type, or a multi-label indicator matrix (0/1 or boolean; ndarray,
         DataFrame, nested list or sparse, which is densified for the cross-validation; two
@@ -560,19 +787,34 @@ def compare_strategies(
         :class:`~skbalance.model_selection.IterativeStratifiedKFold`.
     strategies : list of str, dict name -> estimator, or None, default=None
         Preset names from :data:`STRATEGIES` (:data:`MULTILABEL_STRATEGIES` for an indicator
-        ``y``; None: every preset the estimator supports; a preset it cannot run, or one that
-        does not apply to the target, is listed in ``result.skipped`` with the reason), or
-        your own estimators. A named preset that cannot run is an error.
+        ``y``; None: every preset the estimator supports, and the linear reference
+        ``"logistic_balanced"``; a preset it cannot run, or one that does not apply to the
+        target, is listed in ``result.skipped`` with the reason), or your own estimators
+        (their order is then their simplicity order, simplest first). A named preset that
+        cannot run is an error.
     estimator : estimator, default=None
         The base estimator the presets configure with ``set_params``; a ``Pipeline`` whose last
-        step is the classifier also works. None: ``KerasBalancedClassifier()``. The base keeps
-        its network and training settings; each preset sets all balancing parameters.
-    cv : int or CV splitter, default=5
+        step is the classifier also works (``"logistic_balanced"`` replaces that step). None:
+        the command line's pipeline, the preprocessing (for a DataFrame or a 2-D array) and a
+        ``KerasBalancedClassifier``. Each preset sets all balancing parameters.
+    epochs, hidden_units, batch_size : int, tuple of int, int, default=None
+        The network's settings; None: 30, (64,) and 32 for the default estimator, the given
+        ``estimator``'s own otherwise (a value given is set on its classifier).
+    cv : int or CV splitter, default=3
         Number of stratified, shuffled folds, or a splitter. Every strategy sees the same folds.
+    repeats : int, default=None
+        Repeats of the ``cv`` folds with other shuffles (seeded from ``random_state``; for an
+        indicator ``y``, iterative stratification with derived seeds). None: 3 for an int
+        ``cv``, 1 (the splitter as given) otherwise.
+    holdout : "auto", float in (0, 0.5] or None, default="auto"
+        Rows held out of the comparison (stratified; iteratively for an indicator ``y``), to
+        score the recommended strategy refit on the other rows: ``result.holdout_``. "auto":
+        0.2 when every class keeps at least one row in it and enough rows for the folds, else
+        none, with ``result.holdout_note`` saying why. None or 0: no hold-out.
     scoring : sequence of str, dict name -> scorer, or None, default=None
-        Metrics; the first ranks the leaderboard. None: :data:`DEFAULT_SCORING`,
-        ``("balanced_accuracy", "f1_macro", "geometric_mean")``; for an indicator ``y``,
-        ``("f1_macro",)``. ``"geometric_mean"`` is
+        Metrics; the first ranks the leaderboard and decides the best group. None:
+        :data:`DEFAULT_SCORING`, ``("balanced_accuracy", "f1_macro", "geometric_mean")``; for
+        an indicator ``y``, ``("f1_macro",)``. ``"geometric_mean"`` is
         :func:`skbalance.metrics.geometric_mean_score`; other names are scikit-learn scorers.
         Always added: the recall of ``positive_label`` and, for two classes, its average
         precision; the recall of every class is kept in ``result.per_class_recall``. For an
@@ -589,12 +831,16 @@ def compare_strategies(
         indicator ``y``.
     n_jobs : int, default=None
         Folds fitted in parallel (``cross_validate``'s ``n_jobs``).
-    random_state : None, int or RandomState, default=None
-        Seeds the folds, the presets' samplers and (when the base estimator's own
-        ``random_state`` is None) the estimator, the same for every strategy.
-    on_error : {"raise", "skip"}, default="raise"
-        What a failing strategy does: stop the comparison, or be listed in
-        ``result.failures`` and left out of the leaderboard.
+    random_state : None, int or RandomState, default=0
+        Seeds the hold-out, the folds, the presets' samplers and (when the base estimator's own
+        ``random_state`` is None) the estimator, the same for every strategy. It alone fixes
+        every draw: global NumPy, Python or TensorFlow seeds change nothing.
+    on_error : {"skip", "raise"}, default="skip"
+        What a failing strategy does: be listed in ``result.failures`` and left out of the
+        leaderboard, or stop the comparison.
+    refit : bool, default=False
+        Fit the recommended strategy on all rows (hold-out included) as
+        ``result.best_estimator_``.
     verbose : int, default=0
         0 silent; 1 progress on stderr: a live bar on a terminal, else (a log) one line per
         finished strategy with its time; 2 also keeps the bar when done.
@@ -609,8 +855,9 @@ def compare_strategies(
     Returns
     -------
     result : :class:`ComparisonResult`
-        ``table`` (the leaderboard), ``fold_scores``, ``per_class_recall``, ``best_``,
-        ``recommendation``, ``to_dict()``; ``oof_proba`` with ``keep_probabilities``.
+        ``table`` (the leaderboard), ``fold_scores``, ``per_class_recall``, ``best_group_``,
+        ``recommended_``, ``recommendation``, ``holdout_``, ``snippet``,
+        ``best_estimator_``, ``to_dict()``, ``oof_proba`` with ``keep_probabilities``.
 
     Examples
     --------
@@ -620,10 +867,16 @@ def compare_strategies(
     >>> X, y = make_classification(300, weights=[0.9], random_state=0)
     >>> result = compare_strategies(  # presets that only set class_weight suit any classifier
     ...     X, y, strategies=["none", "balanced_weights"], estimator=LogisticRegression(),
-    ...     cv=3, random_state=0,
+    ...     random_state=0, refit=True,
     ... )
     >>> sorted(result.table.index)
     ['balanced_weights', 'none']
+    >>> result.n_splits, result.n_repeats, result.holdout_["n_rows"]  # 3 folds x 3, 20% held out
+    (3, 3, 60)
+    >>> result.recommended_ in result.best_group_
+    True
+    >>> result.best_estimator_.predict(X[:3]).shape  # the recommended strategy, fitted on all rows
+    (3,)
     >>> result.positive_label  # the rarest class, unless you say otherwise
     1
     >>> result.table.columns[:2].tolist()
@@ -647,17 +900,28 @@ def compare_strategies(
     if on_error not in ("raise", "skip"):
         raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
     checked = check_comparison_data(
-        X, y, cv=cv, positive_label=positive_label, random_state=random_state
+        X,
+        y,
+        cv=cv,
+        repeats=repeats,
+        holdout=holdout,
+        positive_label=positive_label,
+        random_state=random_state,
     )
     classes, positive_label, seed = checked.classes, checked.positive_label, checked.seed
     splits, min_train_count = checked.splits, checked.min_train_count
     if checked.multilabel and hasattr(y, "toarray"):
         y = y.toarray()  # cross_validate refuses a sparse y; (n_samples, n_labels) is small
+    X_all, y_all = X, y
+    if checked.held_out is not None:
+        X, y = take_rows(X_all, checked.rest), take_rows(y_all, checked.rest)
     scorers, shown, rare_labels = resolve_scoring(scoring, checked)
-    plan = _plan(strategies, estimator, min_train_count, seed, X, multilabel=checked.multilabel)
+    base = _base_estimator(estimator, X, epochs, hidden_units, batch_size)
+    plan = _plan(strategies, base, min_train_count, seed, X, multilabel=checked.multilabel)
     _check_responses(scorers, plan.estimators, checked)
 
     fold_rows, failures, last_error, probabilities = [], {}, None, {}
+    n_folds = len(splits) // checked.n_repeats
     progress = _Progress(len(plan.estimators), verbose, n_folds=len(splits))
     try:
         for done, (name, candidate) in enumerate(plan.estimators.items()):
@@ -686,7 +950,7 @@ def compare_strategies(
             wall = time.perf_counter() - start
             progress.finished(name, wall, len(splits))
             for fold in range(len(splits)):
-                row = {"strategy": name, "fold": fold}
+                row = {"strategy": name, "fold": fold, "repeat": fold // n_folds}
                 row.update(
                     {
                         key[5:]: values[fold]
@@ -712,20 +976,40 @@ def compare_strategies(
         descriptions=plan.descriptions,
         skipped=plan.skipped,
         failures=failures,
-        n_splits=len(splits),
+        n_splits=n_folds,
         estimators=plan.estimators,
         rare_labels=rare_labels,
+        n_repeats=checked.n_repeats,
+        test_train_ratio=checked.test_train_ratio,
+        simplicity=_simplicity(plan.estimators, strategies),
     )
     if keep_probabilities:
         result.oof_proba = {k: v for k, v in probabilities.items() if v is not None}
         result.oof_target = np.asarray(y)
+    result.holdout_note = checked.holdout_note
+    chosen = result.recommended_ or result.best_
+    if checked.held_out is not None:
+        model = clone(plan.estimators[chosen]).fit(X, y)
+        X_held, y_held = take_rows(X_all, checked.held_out), take_rows(y_all, checked.held_out)
+        result.holdout_ = {
+            "strategy": chosen,
+            "fraction": len(checked.held_out) / (len(checked.held_out) + len(checked.rest)),
+            "n_rows": len(checked.held_out),
+            "rows": checked.held_out,  # positions in X, y
+            # Rows of the class of interest (positive rows of the rarest label) held out: a
+            # few of them make its recall, and so the hold-out score, move in large steps.
+            "n_focus_rows": _focus_rows(y_all, checked),
+            "scores": _score(scorers, shown, model, X_held, y_held),
+        }
+    if refit:
+        result.best_estimator_ = clone(plan.estimators[chosen]).fit(X_all, y_all)
     return result
 
 
 def _out_of_fold_proba(fold_models: list, X, splits) -> np.ndarray | None:
     """Each row's data-prior probabilities from the fold model that did not train on it
-    (NaN for a row in no test fold of a custom splitter); None for an estimator without
-    ``predict_proba``."""
+    (NaN for a row in no test fold of a custom splitter; with repeated CV, the last repeat's
+    model, so that every row counts once); None for an estimator without ``predict_proba``."""
     from sklearn.utils import _safe_indexing
     from sklearn.utils.validation import _num_samples
 
@@ -738,6 +1022,32 @@ def _out_of_fold_proba(fold_models: list, X, splits) -> np.ndarray | None:
             proba = np.full((_num_samples(X), fold.shape[1]), np.nan)
         proba[test] = fold
     return proba
+
+
+def _focus_rows(y, checked: _CheckedData) -> int:
+    held = take_rows(y, checked.held_out)
+    if checked.multilabel:
+        rarest = int(np.argmin(checked.label_counts))  # rare_labels[0]: the first fewest
+        return int(np.asarray(held, dtype=np.int64)[:, rarest].sum())
+    return int(np.sum(np.asarray(held, dtype=object) == checked.positive_label))
+
+
+def _simplicity(estimators: dict, strategies) -> list:
+    """The strategies, simplest first: the presets' :data:`SIMPLICITY` order, or the order in
+    which the user gave their own estimators."""
+    if isinstance(strategies, Mapping):
+        return list(estimators)
+    rank = {name: i for i, name in enumerate(SIMPLICITY)}
+    return sorted(estimators, key=lambda name: rank.get(name, len(rank)))
+
+
+def _score(scorers, shown: list, model, X, y) -> dict:
+    """``shown`` metrics of a fitted ``model`` on ``(X, y)``, as cross_validate computes them."""
+    if callable(scorers) and not isinstance(scorers, Mapping):  # an indicator target's scoring
+        scores = scorers(model, X, y)
+    else:
+        scores = {name: scorers[name](model, X, y) for name in shown}
+    return {name: float(scores[name]) for name in shown}
 
 
 def available_metrics() -> list[str]:

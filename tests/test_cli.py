@@ -38,6 +38,9 @@ OPTIONS = [
     "--seed",
     "--jobs",
     "--scheduler",
+    "--repeats",
+    "--holdout",
+    "--save",
     "--epochs",
     "--batch-size",
     "--hidden-units",
@@ -146,6 +149,9 @@ def assert_one_line_error(status, out, err, expected_status, pattern):
         (["--cv", "1"], r"argument --cv: must be an integer >= 2"),
         (["--epochs", "0"], r"argument --epochs: must be an integer >= 1"),
         (["--batch-size", "-3"], r"argument --batch-size: must be an integer >= 1"),
+        (["--repeats", "0"], r"argument --repeats: must be an integer >= 1"),
+        (["--holdout", "0.7"], r"argument --holdout: must be a fraction of the rows from 0 "),
+        (["--holdout", "half"], r"argument --holdout: must be a fraction .* got 'half'"),
         (["--imbalance-ratio", "0.5"], r"argument --imbalance-ratio: must be a number >= 1"),
         (["--imbalance-ratio", "nan"], r"argument --imbalance-ratio: must be a number >= 1"),
         (["--strategies", "none,smoet"], r"unknown strategy 'smoet' \(did you mean 'smote'\?\)"),
@@ -334,6 +340,21 @@ INPUT_ERRORS = {
         small_frame().to_csv(index=False),
         ["--target", "label", "--json", "{csv}"],
         r"--json .*data\.csv would overwrite the input CSV",
+    ),
+    "save is a folder": (
+        small_frame().to_csv(index=False),
+        ["--target", "label", "--save", "{tmp}"],
+        r"--save: .* is a folder; give a file name in it",
+    ),
+    "save and json name the same file": (
+        small_frame().to_csv(index=False),
+        ["--target", "label", "--save", "{tmp}/out", "--json", "{tmp}/out"],
+        r"--json and --save name the same file",
+    ),
+    "holdout too large for the classes": (
+        small_frame().to_csv(index=False),
+        ["--target", "label", "--holdout", "0.5", "--cv", "7"],
+        r"holdout=0\.5: a 50% hold-out \(\d+ rows\) cannot be used",
     ),
 }
 
@@ -659,6 +680,7 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     """Also the smote strategy on a CSV with a text column ('city'): SMOTENC on the raw
     columns, then one-hot encoding (class: SMOTE on one-hot codes, fractional categories)."""
     out_json, out_png = tmp_path / "board.json", tmp_path / "board.png"
+    out_model = tmp_path / "winner.pkl"
     try:
         import matplotlib  # noqa: F401
 
@@ -680,8 +702,12 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
         8,
         "--positive-label",
         "buy",
+        "--repeats",
+        1,
         "--json",
         out_json,
+        "--save",
+        out_model,
         *plot_args,
     )
     assert out.returncode == 0, out.stderr
@@ -713,7 +739,7 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     # Piped: the table fits 80 columns and prose is never wrapped (one line per paragraph).
     assert f"Recommendation: {data['recommendation']}" in out.stdout.splitlines()
     # The ranking block, then the probability block (Brier, log-loss) under the same names.
-    table = [line for line in out.stdout.splitlines() if "  0." in line or "strategy" in line]
+    table = [line for line in out.stdout.splitlines() if re.match(r"#  strategy|\d+  \S", line)]
     assert len(table) == 8 and max(len(line) for line in table) <= 80
     assert table[0].split() == ["#", "strategy", "BA", "F1m", "GM", "AP", "Rec+", "fit", "s"]
     assert table[4].split() == ["#", "strategy", "Brier", "LL"]
@@ -722,6 +748,22 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     assert ranks == sorted(ranks, reverse=True)
     if plot_args:
         assert out_png.read_bytes()[:4] == b"\x89PNG"
+    # The held-out estimate (15 'buy' rows: a 20% hold-out of 18 rows leaves 2 folds enough).
+    held = data["holdout"]
+    assert held["strategy"] == data["recommended"] and held["n_rows"] == 18
+    assert "Held-out estimate:" in out.stdout.replace("\n", " ")
+    # The winner carried away: a snippet that builds it, and the refit pipeline, which
+    # predicts raw rows of the CSV (a text column, unscaled numbers) after 'import skbalance'.
+    assert data["snippet"].splitlines()[-1] in out.stdout
+    assert f"Saved '{data['recommended']}'" in out.stdout
+    import pickle
+
+    import skbalance  # noqa: F401
+
+    model = pickle.loads(out_model.read_bytes())
+    rows = pd.read_csv(houses_csv).drop(columns="decision")
+    assert set(model.predict(rows)) <= {"buy", "don't buy"}
+    assert len(model.predict(rows.iloc[:5])) == 5
 
 
 @pytest.mark.slow  # the library half is test_compare's bool-label test, without Keras

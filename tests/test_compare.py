@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, balanced_accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
@@ -105,7 +105,7 @@ def test_user_strategies_scores_equal_a_hand_computed_cv():
         "plain": LogisticRegression(),
         "weighted": LogisticRegression(class_weight="balanced"),
     }
-    result = compare_strategies(X, y, strategies=strategies, cv=cv)
+    result = compare_strategies(X, y, strategies=strategies, cv=cv, holdout=None)
 
     for name, model in strategies.items():
         recalls = []
@@ -142,12 +142,17 @@ def test_leaderboard_is_ranked_and_recommends_the_winner():
     means = result.table["balanced_accuracy_mean"].to_numpy()
     assert np.all(np.diff(means) <= 0)
     assert result.best_ == result.table.index[0] == "weighted"
-    assert result.recommendation.startswith("Use 'weighted' (user estimator): balanced_accuracy")
+    assert result.best_group_ == ["weighted"] and result.recommended_ == "weighted"
+    assert result.recommendation.startswith(
+        "'weighted' is best on balanced_accuracy, clearly ahead of every other strategy over "
+        "9 paired folds (3 folds x 3 repeats). Use 'weighted' (user estimator): balanced_accuracy"
+    )
     gain = means[0] - result.table.loc["none", "balanced_accuracy_mean"]
     assert f"{gain:+.3f} over no balancing" in result.recommendation
     rare_recall = result.per_class_recall.loc[["weighted", "none"], "rare"].to_numpy()
-    assert result.recommendation.endswith(
-        f"; recall of class 'rare': {rare_recall[0]:.3f} (none: {rare_recall[1]:.3f})."
+    assert (
+        f"; recall of class 'rare': {rare_recall[0]:.3f} (none: {rare_recall[1]:.3f}). "
+        "Why: the best." in result.recommendation
     )
 
     ranked_by_recall = compare_strategies(
@@ -176,7 +181,7 @@ def test_binary_adds_average_precision_of_the_positive_label():
     X, y = imbalanced_data(labels=("stay", "churn"))
     cv = StratifiedKFold(3)
     result = compare_strategies(
-        X, y, strategies={"lr": LogisticRegression()}, cv=cv, positive_label="stay"
+        X, y, strategies={"lr": LogisticRegression()}, cv=cv, positive_label="stay", holdout=None
     )
     assert result.metrics == [
         "balanced_accuracy",
@@ -198,7 +203,7 @@ def test_binary_adds_average_precision_of_the_positive_label():
 def test_presets_configure_the_base_estimator(imblearn_samplers):
     X, y = imbalanced_data()
     base = StandIn(class_weight="balanced", epochs=7)  # presets reset the balancing knobs
-    result = compare_strategies(X, y, estimator=base, cv=3, random_state=0)
+    result = compare_strategies(X, y, estimator=base, cv=3, random_state=0, repeats=1)
     est = result.estimators
     assert est["none"].get_params()["class_weight"] is None
     assert est["focal"].loss == "focal" and est["focal"].class_weight is None
@@ -208,8 +213,12 @@ def test_presets_configure_the_base_estimator(imblearn_samplers):
     assert type(est["undersample"].sampler).__name__ == "RandomUnderSampler"
     # SMOTE needs k_neighbors + 1 rows per training fold: the rare class has 8 there.
     assert est["smote"].sampler.get_params()["k_neighbors"] == 5
-    assert all(e.epochs == 7 for e in est.values()) and base.class_weight == "balanced"
-    seeds = {e.random_state for e in est.values()}
+    networks = [e for name, e in est.items() if name != "logistic_balanced"]
+    assert all(e.epochs == 7 for e in networks) and base.class_weight == "balanced"
+    assert est["logistic_balanced"].get_params() == (
+        LogisticRegression(class_weight="balanced", max_iter=1000).get_params()
+    )  # the linear reference replaces the classifier
+    seeds = {e.random_state for e in networks}
     assert len(seeds) == 1 and None not in seeds  # one seed: same initial state for all
     assert set(result.skipped) == {"ldam_drw", "posthoc", "class_balanced_batches"}
     assert "no parameter batch_sampling" in result.skipped["class_balanced_batches"]
@@ -218,10 +227,12 @@ def test_presets_configure_the_base_estimator(imblearn_samplers):
 
 def test_feed_presets_light_up_when_the_classifier_supports_them(imblearn_samplers):
     X, y = imbalanced_data(n_rare=4)
-    result = compare_strategies(X, y, estimator=StandInWithFeed(epochs=10), cv=2, random_state=0)
+    result = compare_strategies(
+        X, y, estimator=StandInWithFeed(epochs=10), cv=2, random_state=0, holdout=None, repeats=1
+    )
     est = result.estimators
     assert result.skipped == {}
-    assert est["ldam_drw"].loss == "ldam" and est["ldam_drw"].class_weight_from_epoch == 8
+    assert est["ldam_drw"].loss == "ldam" and est["ldam_drw"].class_weight_from_epoch == 0.8
     assert est["posthoc"].posthoc_adjustment == 1.0
     assert est["class_balanced_batches"].batch_sampling == "class"
     assert est["oversample"].resample == "epoch" and est["none"].resample is None
@@ -243,16 +254,21 @@ def test_sklearn_estimator_gets_only_the_presets_it_can_take():
     )
     # LogisticRegression has class_weight, so the class-weight presets apply; it rejects
     # "effective_number" when fitted, which is reported, not fatal, with on_error="skip".
-    assert set(result.table.index) == {"none", "balanced_weights"}
+    assert set(result.table.index) == {"none", "balanced_weights", "logistic_balanced"}
     assert "effective_number" in result.failures
     assert "no parameter loss" in result.skipped["focal"]
 
 
-def test_failing_strategy_raises_by_default_with_its_name():
+def test_failing_strategy_raises_on_request_with_its_name():
     X, y = imbalanced_data()
     with pytest.raises(RuntimeError, match="strategy 'effective_number' failed"):
         compare_strategies(
-            X, y, estimator=LogisticRegression(), cv=3, strategies=["none", "effective_number"]
+            X,
+            y,
+            estimator=LogisticRegression(),
+            cv=3,
+            strategies=["none", "effective_number"],
+            on_error="raise",
         )
 
 
@@ -438,13 +454,17 @@ def test_keras_presets_run_end_to_end():
     has_drw = "class_weight_from_epoch" in base.get_params()
     second = "ldam_drw" if has_drw else "focal"
     result = compare_strategies(
-        X, y, estimator=base, strategies=["none", second], cv=2, random_state=0
+        X, y, estimator=base, strategies=["none", second], cv=2, repeats=1, holdout=None
     )
     assert set(result.table.index) == {"none", second}
     configured = result.estimators[second]
     assert configured.loss == ("ldam" if has_drw else "focal")
-    if has_drw:
-        assert configured.class_weight_from_epoch == 4
+    if has_drw:  # a fraction of epochs: set_params(epochs=...) keeps the schedule
+        from skbalance.keras._longtail import deferred_epoch
+
+        assert configured.class_weight_from_epoch == 0.8
+        assert deferred_epoch(configured) == 4
+        assert deferred_epoch(clone(configured).set_params(epochs=100)) == 80
     assert result.table["balanced_accuracy_mean"].between(0, 1).all()
     assert (result.table["fit_time_mean"] > 0).all()
 
@@ -464,7 +484,9 @@ def test_resampling_pipelines_as_user_strategies():
         ),
         "imblearn_ros": imblearn_pipeline(ImblearnROS(random_state=0), LogisticRegression()),
     }
-    result = compare_strategies(X, y, strategies=strategies, cv=3, random_state=0)
+    result = compare_strategies(
+        X, y, strategies=strategies, cv=3, random_state=0, repeats=1, holdout=None
+    )
     assert set(result.table.index) == set(strategies)
     # Over-sampling lifts the rare class's recall over plain training on this data.
     recall = result.per_class_recall["rare"]
@@ -477,7 +499,9 @@ def test_sampler_presets_apply_to_a_resampled_classifier():
 
     X, y = imbalanced_data()
     base = ResampledClassifier(RandomUnderSampler(), LogisticRegression())
-    result = compare_strategies(X, y, estimator=base, strategies=["oversample", "smote"], cv=3)
+    result = compare_strategies(
+        X, y, estimator=base, strategies=["oversample", "smote"], cv=3, repeats=1
+    )
     assert type(result.estimators["oversample"].sampler).__name__ == "RandomOverSampler"
     assert type(result.estimators["smote"].sampler).__name__ == "SMOTE"
     assert result.table.shape[0] == 2
@@ -535,7 +559,7 @@ def test_smote_preset_keeps_categories_with_smotenc_before_one_hot():
     """
     X, y = mixed_frame()
     result = compare_strategies(
-        X, y, estimator=cli_pipeline(X), strategies=["none", "smote"], cv=3, random_state=0
+        X, y, estimator=cli_pipeline(X), strategies=["none", "smote"], cv=3, repeats=1
     )
     smote = result.estimators["smote"]
     assert [name for name, _ in smote.steps] == [

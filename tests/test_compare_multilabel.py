@@ -34,6 +34,7 @@ SINGLE_LABEL_ONLY = {
     "oversample",
     "smote",
     "class_balanced_batches",
+    "logistic_balanced",  # the linear reference predicts one label per row
 }
 
 
@@ -125,7 +126,7 @@ def test_every_fold_holds_every_label_when_feasible(seed, n_labels, cv, data):
             positive, negative = rng.choice(np.flatnonzero(planned == fold), 2, replace=False)
             Y[positive, column], Y[negative, column] = 1, 0
     X = rng.normal(size=(n, 2))
-    checked = check_comparison_data(X, Y, cv=cv, random_state=seed)
+    checked = check_comparison_data(X, Y, cv=cv, random_state=seed, repeats=1, holdout=None)
     assert checked.multilabel and len(checked.splits) == cv
     for train, test in checked.splits:
         assert np.all(Y[test].sum(axis=0) >= 1)
@@ -135,14 +136,15 @@ def test_every_fold_holds_every_label_when_feasible(seed, n_labels, cv, data):
     assert min(Y[train].sum(axis=0).min() for train, _ in checked.splits) == (
         checked.min_train_count
     )
-    again = check_comparison_data(X, Y, cv=cv, random_state=seed)  # random_state fixes them
+    # random_state fixes them
+    again = check_comparison_data(X, Y, cv=cv, random_state=seed, repeats=1, holdout=None)
     for (_, test), (_, test_again) in zip(checked.splits, again.splits, strict=True):
         np.testing.assert_array_equal(test, test_again)
 
 
 def test_folds_are_iterative_stratification_seeded_by_random_state():
     X, Y = label_data(counts=(70, 30, 12))
-    checked = check_comparison_data(X, Y, cv=3, random_state=0)
+    checked = check_comparison_data(X, Y, cv=3, random_state=0, repeats=1, holdout=None)
     splitter = IterativeStratifiedKFold(3, shuffle=True, random_state=checked.seed)
     for (_, test), (_, expected) in zip(checked.splits, splitter.split(X, Y), strict=True):
         np.testing.assert_array_equal(test, expected)
@@ -150,7 +152,7 @@ def test_folds_are_iterative_stratification_seeded_by_random_state():
 
 def test_the_rarest_label_is_split_evenly():
     X, Y = label_data(counts=(70, 30, 7))
-    checked = check_comparison_data(X, Y, cv=3, random_state=0)
+    checked = check_comparison_data(X, Y, cv=3, random_state=0, repeats=1, holdout=None)
     per_fold = sorted(int(Y[test, 2].sum()) for _, test in checked.splits)
     assert per_fold == [2, 2, 3]
 
@@ -163,13 +165,15 @@ def test_scores_equal_an_independent_computation(n_labels):
     X, Y = label_data(counts=(70, 30, 12)[:n_labels])
     names = ["head", "middle", "tail"][:n_labels]
     Y = pd.DataFrame(Y, columns=names)
-    result = compare_strategies(X, Y, strategies={"lr": LabelStandIn()}, cv=3, random_state=7)
+    result = compare_strategies(
+        X, Y, strategies={"lr": LabelStandIn()}, cv=3, random_state=7, repeats=1, holdout=None
+    )
     rare = names[::-1]  # rarest first
     assert result.metrics == ["f1_macro", "average_precision"] + [
         f"recall[{r}]" for r in rare
     ] + ["brier_score_data_prior", "log_loss_data_prior"]
     assert result.rare_labels == rare and result.positive_label is None
-    checked = check_comparison_data(X, Y, cv=3, random_state=7)
+    checked = check_comparison_data(X, Y, cv=3, random_state=7, repeats=1, holdout=None)
     values = Y.to_numpy()
     expected = {name: [] for name in result.metrics}
     recalls = []
@@ -230,7 +234,7 @@ def test_default_presets_run_and_the_others_are_skipped_with_the_reason():
 def test_mlsmote_k_neighbors_follows_the_rarest_training_fold():
     X, Y = label_data(counts=(70, 30, 6))  # 4 positive rows of the tail per training fold
     result = compare_strategies(
-        X, Y, estimator=LabelStandIn(), strategies=["mlsmote"], cv=3, random_state=0
+        X, Y, estimator=LabelStandIn(), strategies=["mlsmote"], cv=3, random_state=0, holdout=None
     )
     assert result.estimators["mlsmote"].sampler.k_neighbors == 3
 
@@ -378,7 +382,14 @@ def test_keras_multilabel_presets_run_end_to_end():
     X, Y = label_data(n=90, counts=(40, 20, 8))
     base = classifier.KerasBalancedClassifier(hidden_units=(8,), epochs=2, batch_size=64)
     result = compare_strategies(
-        X, Y, estimator=base, strategies=["none", "asymmetric", "ml_ros"], cv=2, random_state=0
+        X,
+        Y,
+        estimator=base,
+        strategies=["none", "asymmetric", "ml_ros"],
+        cv=2,
+        random_state=0,
+        repeats=1,
+        holdout=None,
     )
     assert set(result.table.index) == {"none", "asymmetric", "ml_ros"}
     assert result.estimators["asymmetric"].loss == "asymmetric"

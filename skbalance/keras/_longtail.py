@@ -34,6 +34,7 @@ __all__ = [
     "adjust_logits",
     "check_longtail_params",
     "choose_posthoc_tau",
+    "deferred_epoch",
     "epoch_feed",
     "head_layer",
     "retrain_head",
@@ -43,7 +44,11 @@ __all__ = [
 LONGTAIL_CONSTRAINTS: dict = {
     "resample": [StrOptions({"epoch", "once"})],
     "batch_sampling": [StrOptions(set(BATCH_SAMPLING))],
-    "class_weight_from_epoch": [Interval(Integral, 0, None, closed="left")],
+    # An epoch number, or a fraction of ``epochs`` (the schedule then follows set_params).
+    "class_weight_from_epoch": [
+        Interval(Integral, 0, None, closed="left"),
+        Interval(Real, 0, 1, closed="neither"),
+    ],
     "posthoc_adjustment": [None, StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
     "head_retrain_epochs": [Interval(Integral, 0, None, closed="left")],
 }
@@ -51,6 +56,15 @@ LONGTAIL_CONSTRAINTS: dict = {
 # The taus "auto" tries: 0 (no adjustment) to 2 in steps of 0.1 (Menon et al. find the best
 # tau near 1; the grid brackets it generously).
 POSTHOC_TAU_GRID = np.round(np.arange(0.0, 2.0001, 0.1), 1)
+
+
+def deferred_epoch(estimator) -> int:
+    """The first class-weighted epoch (counted from 0): ``class_weight_from_epoch`` itself, or
+    for a fraction in (0, 1), that fraction of ``epochs``, rounded down."""
+    start = estimator.class_weight_from_epoch
+    if isinstance(start, Integral):
+        return int(start)
+    return int(start * estimator.epochs)
 
 
 def check_longtail_params(estimator) -> None:
@@ -69,7 +83,7 @@ def check_longtail_params(estimator) -> None:
                 "weights (DRW), but class_weight is None; set class_weight (e.g. "
                 "'effective_number') or class_weight_from_epoch=0."
             )
-        if estimator.class_weight_from_epoch >= estimator.epochs:
+        if deferred_epoch(estimator) >= estimator.epochs:
             raise ValueError(
                 f"class_weight_from_epoch={estimator.class_weight_from_epoch} is not before "
                 f"the last epoch (epochs={estimator.epochs}, counted from 0), so the class "

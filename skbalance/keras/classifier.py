@@ -42,6 +42,7 @@ from skbalance.keras._longtail import (
     adjust_logits,
     check_longtail_params,
     choose_posthoc_tau,
+    deferred_epoch,
     epoch_feed,
     head_layer,
     retrain_head,
@@ -200,9 +201,11 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
     batch_sampling : {"instance", "class", "sqrt", "progressive"}, default="instance"
         Class shares of each epoch (Kang et al. 2020): natural, equal, proportional to
         ``sqrt(n_c)``, or moving from natural to equal over the ``epochs``.
-    class_weight_from_epoch : int, default=0
+    class_weight_from_epoch : int or float in (0, 1), default=0
         Deferred re-weighting (DRW, Cao et al. 2019): ``class_weight`` applies from this epoch
-        (counted from 0) on. Needs a ``class_weight``; must be below ``epochs``.
+        (counted from 0) on; a float is a fraction of ``epochs`` (0.8: the last fifth, rounded
+        down), which follows ``set_params(epochs=...)``. Needs a ``class_weight``; an int must
+        be below ``epochs``.
     posthoc_adjustment : None, float >= 0 or "auto", default=None
         Post-hoc logit adjustment (Menon et al. 2021): predictions use ``logits - tau *
         log(class_prior_)``. A float is ``tau``; ``"auto"`` picks it from 0, 0.1, ..., 2 for
@@ -876,7 +879,7 @@ class KerasBalancedClassifier(ClassifierMixin, BaseEstimator):
                 X, classes[codes], sample_weight, classes=classes,
                 sampler=sampler, batch_sampling=self.batch_sampling,
                 batch_size=self.batch_size, class_weight=self.class_weight, beta=self.beta,
-                class_weight_from_epoch=self.class_weight_from_epoch, epochs=self.epochs,
+                class_weight_from_epoch=deferred_epoch(self), epochs=self.epochs,
                 seed=shuffle_seed if sampler is None else sampler_seed,
             )  # fmt: skip
             _check_class_counts(class_counts, classes)
