@@ -173,7 +173,7 @@ def _print_report(result, y, console) -> None:
     console.print(f"[bold]Recommendation:[/bold] {escape(result.recommendation)}")
 
 
-def _print_takeaway(result, save: str | None) -> None:
+def _print_takeaway(result, save: str | None, from_csv: bool = False) -> None:
     """The winner to carry away: the code that builds it, and where it was saved.
 
     Plain prints, never wrapped: the code is meant to be copied.
@@ -184,9 +184,26 @@ def _print_takeaway(result, save: str | None) -> None:
     if save is not None:
         print(
             f"Saved '{name}', refit on all rows with its preprocessing, to {save}: "
-            f"model = joblib.load({str(save)!r}) after 'import skbalance'; model.predict(rows) "
-            "takes a DataFrame with the CSV's feature columns."
+            f"model = joblib.load({str(save)!r}) after 'import skbalance'; "
+            + (
+                "model.predict(pd.read_csv(path)) or model.predict_csv(path) predicts raw rows "
+                "of a file like this one, read with the same guesses (its target and left-out "
+                "columns ignored)."
+                if from_csv
+                else "model.predict(rows) takes rows like the data's features."
+            )
         )
+
+
+def _saved_model(result, X, reading):
+    """What ``--save`` writes: the refit winner; for a CSV, wrapped with the reading's
+    decisions so that it predicts raw rows of the file (:class:`skbalance._saved.CsvModel`)."""
+    if reading is None:
+        return result.best_estimator_
+    from skbalance._saved import CsvModel
+
+    numeric = [column for column in X.columns if X[column].dtype.kind in "biuf"]
+    return CsvModel(result.best_estimator_, reading, list(X.columns), numeric)
 
 
 def _run(args) -> int:
@@ -201,12 +218,13 @@ def _run(args) -> int:
 
 
 def _load(args):
-    """``(X, y, target_name)``, every check on the data done (no TensorFlow yet)."""
-    from skbalance._cli_data import load_bundled, load_csv
+    """``(X, y, target_name, reading)``, every check on the data done (no TensorFlow yet);
+    ``reading``: the CSV's :class:`~skbalance._cli_data.CsvReading` (None for bundled data)."""
+    from skbalance._cli_data import load_bundled, read_csv
 
     if args.csv is None:
         X, y = load_bundled(args.dataset or "digits", args.imbalance_ratio, args.seed)
-        return X, y, "y"
+        return X, y, "y", None
     options = {
         "sep": args.sep,
         "keep_columns": args.keep_columns or (),
@@ -214,16 +232,16 @@ def _load(args):
     }
     if args.na_values is not None:
         options["na_values"] = args.na_values
-    X, y, notes = load_csv(args.csv, args.target, **options)
-    for note in notes:
+    X, y, reading = read_csv(args.csv, args.target, **options)
+    for note in reading.notes:
         print(f"note: {note}", file=sys.stderr)
     if getattr(y, "ndim", 1) == 2:
-        return X, y, f"the target columns {', '.join(map(repr, y.columns))}"
-    return X, y, f"the target column {args.target!r}"
+        return X, y, f"the target columns {', '.join(map(repr, y.columns))}", reading
+    return X, y, f"the target column {args.target!r}", reading
 
 
 def _compare(args, outputs: _OutputFiles) -> int:
-    X, y, target_name = _load(args)
+    X, y, target_name, reading = _load(args)
 
     from skbalance._console import report_console
     from skbalance._presets import ALL_STRATEGIES, unmet_need
@@ -306,13 +324,13 @@ def _compare(args, outputs: _OutputFiles) -> int:
             keep_probabilities=args.plot is not None,  # for the reliability diagram
         )
     _print_report(result, y, report_console())
-    _print_takeaway(result, args.save)
+    _print_takeaway(result, args.save, from_csv=reading is not None)
     try:  # checked up front; what can still fail here is the disk (full, removed)
         if args.save is not None:
             import pickle
 
             with open(args.save, "wb") as file:
-                pickle.dump(result.best_estimator_, file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(_saved_model(result, X, reading), file, pickle.HIGHEST_PROTOCOL)
         if args.json is not None:
             Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
         if args.plot is not None:

@@ -16,6 +16,9 @@ __all__ = ["ComparisonResult"]
 
 _BASELINE = "none"
 # Column headers of the metrics whose names are too long for the table (one place).
+# Fewer held-out rows of the class of interest than this: the verdict says the hold-out
+# score is a rough check (each row moves that class's recall by 1/n).
+FEW_HELD_OUT = 5
 _DISPLAY_NAMES = {"brier_score_data_prior": "Brier ↓", "log_loss_data_prior": "log-loss ↓"}
 
 
@@ -366,6 +369,14 @@ class ComparisonResult:
                 f"({held['fraction']:.0%}, {held['n_focus_rows']} of {what} {label!r}; CV: "
                 f"{cv_score:.3f}, {score - cv_score:+.3f})."
             )
+            few = held["n_focus_rows"]
+            if few < FEW_HELD_OUT:
+                lines.append(
+                    f"With {few} held-out row{'s' if few != 1 else ''} of {what} {label!r}, its "
+                    f"recall there moves in steps of {1 / max(few, 1):.0%}: read the held-out "
+                    "score as a rough check, not a precise estimate (more rows, or "
+                    "--holdout 0.3, make it steadier)."
+                )
         elif self.holdout_note:
             lines.append(self.holdout_note[0].upper() + self.holdout_note[1:] + ".")
         return " ".join(lines)

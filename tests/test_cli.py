@@ -763,6 +763,8 @@ def test_csv_run_writes_the_leaderboard_as_json(houses_csv, tmp_path):
     model = pickle.loads(out_model.read_bytes())
     rows = pd.read_csv(houses_csv).drop(columns="decision")
     assert set(model.predict(rows)) <= {"buy", "don't buy"}
+    # The CSV's guesses travel with it: the file itself, target column included, predicts too.
+    np.testing.assert_array_equal(model.predict_csv(houses_csv), model.predict(rows))
     assert len(model.predict(rows.iloc[:5])) == 5
 
 

@@ -218,6 +218,22 @@ def test_the_holdout_is_untouched_by_the_comparison_and_scores_an_independent_re
     assert result.holdout_["n_focus_rows"] == rare
     assert f"(25%, {rare} of class 'rare'; CV: " in result.recommendation
     assert result.to_dict()["holdout"]["n_rows"] == 50
+    assert ("read the held-out score as a rough check" in result.recommendation) == (rare < 5)
+
+
+def test_a_holdout_with_few_rows_of_the_class_of_interest_is_called_a_rough_check():
+    X, y = two_classes(120)
+    y[:] = "common"
+    y[:12] = "rare"  # 20%: 2 or 3 rare rows held out
+    result = compare_strategies(
+        X, y, strategies={"a": LogisticRegression(), "b": LogisticRegression(C=0.1)}, repeats=1
+    )
+    few = result.holdout_["n_focus_rows"]
+    assert few in (2, 3)
+    assert (
+        f"With {few} held-out rows of class 'rare', its recall there moves in steps of "
+        f"{1 / few:.0%}: read the held-out score as a rough check"
+    ) in result.recommendation
 
 
 def test_auto_holdout_is_off_with_a_note_when_a_class_is_too_small():
