@@ -181,15 +181,8 @@ class EpochServer(DataAdapter):
                 element.append(synthetic)
             return tuple(element)
 
-        @tf.autograph.experimental.do_not_convert
-        def epoch_element(pass_number):
-            """The epoch's plan, drawn when the pass's iterator first pulls."""
-            element = tf.numpy_function(
-                one_epoch, [pass_number], Tout=[spec.dtype for spec in signature], stateful=True
-            )
-            for part, spec in zip(element, signature, strict=True):
-                part.set_shape(spec.shape)
-            return tuple(element)
+        # The epoch's plan, drawn when the pass's iterator first pulls.
+        epoch_element = _numpy_element(tf, one_epoch, signature)
 
         full_batches, partial = divmod(self._rows_per_epoch(), batch_size)
         row_bytes = X.dtype.itemsize * int(np.prod(row_shape, dtype=np.int64))
@@ -279,14 +272,7 @@ class EpochServer(DataAdapter):
         if with_synthetic:
             specs = specs[:-1]
 
-        @tf.autograph.experimental.do_not_convert
-        def epoch_element(pass_number):
-            parts = tf.numpy_function(
-                epoch_arrays, [pass_number], Tout=[spec.dtype for spec in specs], stateful=True
-            )
-            for part, spec in zip(parts, specs, strict=True):
-                part.set_shape(spec.shape)
-            return tuple(parts)
+        epoch_element = _numpy_element(tf, epoch_arrays, specs)
 
         @tf.autograph.experimental.do_not_convert
         def batches(*parts):
@@ -325,6 +311,22 @@ class EpochServer(DataAdapter):
 
     def _rows_per_epoch(self) -> int:
         raise NotImplementedError
+
+
+def _numpy_element(tf, produce, specs):
+    """A ``tf.data`` map function from a pass number to ``produce(pass_number)``'s NumPy arrays
+    as tensors of ``specs``: the one bridge from the NumPy epoch plan to TensorFlow."""
+
+    @tf.autograph.experimental.do_not_convert
+    def element(pass_number):
+        parts = tf.numpy_function(
+            produce, [pass_number], Tout=[spec.dtype for spec in specs], stateful=True
+        )
+        for part, spec in zip(parts, specs, strict=True):
+            part.set_shape(spec.shape)
+        return tuple(parts)
+
+    return element
 
 
 def _pass_pipeline(epoch_element, batches):
