@@ -128,7 +128,7 @@ def legend(result, with_std: str) -> str:
     """
     parts = [f"{header}: {meaning}" for header, meaning in short_headers(result).values()]
     spread = f"mean ± std over {result.n_splits} folds"
-    if getattr(result, "n_repeats", 1) > 1:
+    if result.n_repeats > 1:
         spread = (
             f"mean ± std over {result.n_splits * result.n_repeats} folds "
             f"({result.n_splits} x {result.n_repeats} repeats)"
