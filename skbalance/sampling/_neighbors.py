@@ -222,6 +222,11 @@ class _BlockMinima:
         block_min = np.empty((self.n_blocks, n_rows), dtype=self.dtype)
         if full is None:
             dist = np.empty((min(tile, padded), n_rows), dtype=self.dtype)
+        else:
+            # the chunk's E is stored anyway: filled in one stacked product and reduced in
+            # one call (each NumPy call hands the GIL to the other workers and back, which
+            # costs more than the cache misses of a larger tile: -13% time on two threads)
+            tile = padded
         for lo in range(0, padded, tile):
             hi = min(lo + tile, padded)
             part = dist[: hi - lo] if full is None else full[lo:hi]
@@ -236,15 +241,20 @@ class _BlockMinima:
             )
         return np.ascontiguousarray(block_min.T)
 
-    def passing(self, block_min: np.ndarray, kth: np.ndarray, query_norm: np.ndarray):
-        """Blocks whose minimum is within the proven bound of the k-th block minimum."""
+    def threshold(self, kth: np.ndarray, query_norm: np.ndarray) -> np.ndarray:
+        """Per query, the proven bound on the ``E`` of every row among its ``k`` first, from
+        the k-th smallest block minimum ``kth`` (see the module docstring)."""
         d = self.n_features
         delta = 3 * (d + 2) * self.unit * (self.radius + query_norm) ** 2
         delta += (d + 2) * 2**8 * self.tiny  # tau: underflowing products
         rho = (d + 3) * 2.0**-52  # canonical distance's relative error, and this sum's
         kth = kth.astype(np.float64)  # +inf when masked rows fill the k-th block: all pass
         threshold = kth + 2 * delta + 4 * rho * (np.abs(kth) + query_norm**2 + delta)
-        return block_min <= (threshold + self.underflow)[:, None]
+        return threshold + self.underflow
+
+    def passing(self, block_min: np.ndarray, kth: np.ndarray, query_norm: np.ndarray):
+        """Blocks whose minimum is within the proven bound of the k-th block minimum."""
+        return block_min <= self.threshold(kth, query_norm)[:, None]
 
 
 def _products(left: np.ndarray, right: np.ndarray, out: np.ndarray, rows: int, cols: int):
@@ -352,8 +362,8 @@ def kneighbors(
     if workers > 1:  # at least 4 chunks a worker, so that the last ones finish together
         chunk = min(chunk, max(_KEEP_MIN_CHUNK, -(-n_query // (4 * workers))))
     # a small reference keeps each chunk's E of every row: the rows of the passing blocks
-    # are then pruned one by one (the same bound, with the k-th smallest row E) before
-    # the exact scoring
+    # are then pruned one by one (the bound that let their blocks pass holds for each row
+    # of the answer) before the exact scoring
     keep_rows = _KEEP_BYTES // (first.aug.shape[0] * 8)
     keep = keep_rows >= min(chunk, _KEEP_MIN_CHUNK)
     # without it, longer chunks gain nothing: their scoring gathers grow with them
@@ -380,8 +390,9 @@ def kneighbors(
             kth = np.partition(block_min, k - 1, axis=1)[:, k - 1]
         else:  # fewer blocks than neighbours: every block is needed
             kth = np.full(len(rows), np.inf)
-        passing = searcher.passing(block_min, kth, query_norm)
-        return passing, block_min, (searcher, full, query_norm)
+        threshold = searcher.threshold(kth, query_norm)
+        passing = block_min <= threshold[:, None]
+        return passing, block_min, (full, threshold)
 
     def second_pass() -> _BlockMinima:
         with second_lock:
@@ -404,7 +415,7 @@ def kneighbors(
             # the common case: only the k smallest block minima pass (the k-th passes)
             simple = np.flatnonzero(n_pass == k)
             blocks = _true_columns(passing[simple]).reshape(-1, k)  # increasing per row
-            if kept[1] is not None:
+            if kept[0] is not None:
                 queries = q_canonical[simple]
                 found, dist = _score_rows(exact_blocks, queries, blocks, simple, kept, k)
             else:
@@ -551,28 +562,25 @@ def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int):
     """:func:`_score` of the given blocks, only on their rows whose own ``E`` passes:
     ``(columns, distances)``.
 
-    ``kept`` is the searcher, the chunk's ``E`` of every reference row (masked rows
-    ``+inf``) and the query norm bounds. The k-th smallest ``E`` of the blocks' rows is the
-    k-th smallest of all rows (every other row's ``E`` is at least its block's minimum,
-    which failed a threshold above the k-th block minimum, itself at least this k-th row
-    ``E``), so the bound that lets blocks pass, applied with it to single rows, keeps a
-    superset of the answer; the threshold grows with the k-th value, so the rows of failing
-    blocks fail it too.
+    ``kept`` is the chunk's ``E`` of every reference row (masked rows ``+inf``) and each
+    query's threshold. The module docstring's bound holds row by row: every row among a
+    query's ``k`` first has ``E`` at most the threshold (that is why its block passes), so
+    the rows at or below it are a superset of the answer (on well-spread data, about ``k``
+    of the ``k * _BLOCK``).
 
-    The few rows that pass are scored as one flat list (no padding to a common width): a
-    sort by (query, distance), stable so that equal distances keep index order, puts each
-    query's ``k`` first at the start of its run.
+    The rows that pass are scored as one flat list (no padding to a common width), in
+    index order within each query, so that a stable sort by distance keeps ties in index
+    order.
     """
-    searcher, full, query_norm = kept
+    full, threshold = kept
     n_rows = blocks.shape[0]
     if n_rows == 0:
         return np.empty((0, k), dtype=np.intp), np.empty((0, k))
     # (n_rows, k * _BLOCK), in index order: a block's rows as one index, not one per row
     e = full.reshape(-1, _BLOCK, full.shape[1])[blocks, :, positions[:, None]]
-    e = e.reshape(n_rows, -1)
-    kth = np.partition(e, k - 1, axis=1)[:, k - 1]
-    passing = searcher.passing(e, kth, query_norm[positions])
-    passing &= e < np.inf  # padding and the query's own row
+    # masked rows are +inf, above any finite threshold; a simple row's threshold is finite
+    # (an infinite k-th block minimum lets every block pass)
+    passing = e.reshape(n_rows, -1) <= _rounded_up(threshold[positions], e.dtype)[:, None]
     row, slot = np.divmod(np.flatnonzero(passing), passing.shape[1])  # in index order
     block, within = np.divmod(slot, _BLOCK)
     block = blocks[row, block]
@@ -587,9 +595,46 @@ def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int):
     counts = np.bincount(row, minlength=n_rows)
     if counts.min() < k:
         raise RuntimeError("neighbour search: fewer candidates than neighbours (a bug)")
-    order = np.lexsort((dist, row))
-    chosen = order[(np.cumsum(counts) - counts)[:, None] + np.arange(k)]
-    return block[chosen] * _BLOCK + within[chosen], dist[chosen]
+    return _k_first_flat(row, block * _BLOCK + within, dist, counts, k)
+
+
+def _k_first_flat(row: np.ndarray, columns: np.ndarray, dist: np.ndarray, counts, k: int):
+    """:func:`_k_first` of candidates listed flat: query ``row[i]`` (non-decreasing), each
+    query's ``counts`` (at least ``k``) candidates in index order."""
+    n_rows = len(counts)
+    columns_out = np.empty((n_rows, k), dtype=np.intp)
+    dist_out = np.empty((n_rows, k))
+    exact = counts == k  # the common case: only the k answers passed
+    candidates = exact[row] if not exact.all() else slice(None)
+    found = columns[candidates].reshape(-1, k)
+    found_dist = dist[candidates].reshape(-1, k)
+    order = np.argsort(found_dist, axis=1, kind="stable")  # ties keep index order
+    columns_out[exact] = np.take_along_axis(found, order, axis=1)
+    dist_out[exact] = np.take_along_axis(found_dist, order, axis=1)
+    if exact.all():
+        return columns_out, dist_out
+    # the others, padded to a common width with +inf (after every real candidate)
+    more = ~exact
+    candidates = more[row]
+    local = (np.cumsum(more) - 1)[row[candidates]]
+    counts_more = counts[more]
+    slot = np.arange(len(local)) - (np.cumsum(counts_more) - counts_more)[local]
+    width = int(counts_more.max())
+    padded_columns = np.full((len(counts_more), width), np.iinfo(np.intp).max, dtype=np.intp)
+    padded_dist = np.full((len(counts_more), width), np.inf)
+    padded_columns[local, slot] = columns[candidates]
+    padded_dist[local, slot] = dist[candidates]
+    columns_out[more], dist_out[more] = _k_first(padded_columns, padded_dist, k)
+    return columns_out, dist_out
+
+
+def _rounded_up(values: np.ndarray, dtype) -> np.ndarray:
+    """``values`` in ``dtype``, each rounded up (``x <= values`` implies ``x <= result`` for
+    any ``x`` of that type), so comparisons run in the narrower type."""
+    narrow = values.astype(dtype)
+    below = narrow < values
+    narrow[below] = np.nextafter(narrow[below], np.asarray(np.inf, dtype=narrow.dtype))
+    return narrow
 
 
 def _true_columns(mask: np.ndarray) -> np.ndarray:
