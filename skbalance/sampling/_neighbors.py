@@ -382,9 +382,22 @@ def kneighbors(
     result = np.empty((n_query, k), dtype=np.intp)
     distances = np.empty((n_query, k)) if return_distance else np.empty((0, k))
 
+    # each worker's buffer for a chunk's E, allocated once a search: a fresh one a chunk
+    # would have the allocator hand pages back and forth (page faults cost more than the E)
+    kept_buffers = threading.local()
+
+    def kept_e(searcher: _BlockMinima, n_rows: int) -> np.ndarray:
+        size = searcher.aug.shape[0] * chunk
+        flat = getattr(kept_buffers, searcher.dtype.__name__, None)
+        if flat is None:
+            flat = np.empty(size, dtype=searcher.dtype)
+            setattr(kept_buffers, searcher.dtype.__name__, flat)
+        # contiguous whatever the chunk's length (a column slice would not be)
+        return flat[: searcher.aug.shape[0] * n_rows].reshape(-1, n_rows)
+
     def best_blocks(searcher: _BlockMinima, rows: np.ndarray, self_index, keep=False):
         q_aug_t, query_norm = searcher.query_side(space, rows)
-        full = np.empty((searcher.aug.shape[0], len(rows)), searcher.dtype) if keep else None
+        full = kept_e(searcher, len(rows)) if keep else None
         block_min = searcher.minima(q_aug_t, self_index, tile, full, product)
         if k < n_blocks:
             kth = np.partition(block_min, k - 1, axis=1)[:, k - 1]
