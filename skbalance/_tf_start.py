@@ -19,9 +19,9 @@ __all__ = ["import_tensorflow_quietly"]
 
 def _keras_backend() -> str:
     """The backend ``import keras`` will load: the environment, else ``keras.json``, else TF."""
-    from skbalance._cli_backend import _configured_backend
+    from skbalance._cli_backend import backend_in_effect
 
-    return os.environ.get("KERAS_BACKEND") or _configured_backend(os.environ) or "tensorflow"
+    return backend_in_effect(os.environ)
 
 
 def _quiet_requested() -> bool:

@@ -16,7 +16,7 @@ import keras
 import numpy as np
 import pytest
 
-from skbalance._cli_backend import FASTEST_FIRST, choose_backend
+from skbalance._cli_backend import FASTEST_FIRST, choose_backend, share_jax_compilations
 
 ROOT = Path(__file__).resolve().parent.parent
 JAX_INSTALLED = all(importlib.util.find_spec(m) is not None for m in ("jax", "jaxlib"))
@@ -77,6 +77,8 @@ def _python(code: str, tmp_path: Path, *args: str, **env_changes: str) -> str:
     """Run ``code`` in a fresh interpreter whose environment has no backend chosen (no
     ``KERAS_BACKEND``, an empty ``KERAS_HOME``) unless ``env_changes`` sets one."""
     env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "KERAS_HOME")}
+    for name in _JAX_CACHE_VARIABLES:  # the test run's own cache (conftest.py) is not theirs
+        env.pop(name, None)
     env.update(KERAS_HOME=str(tmp_path), PYTHONPATH=str(ROOT), **env_changes)
     out = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code), *args],
@@ -106,6 +108,69 @@ def test_the_command_runs_on_the_fastest_backend_unless_told(tmp_path):
     assert _python(COMMAND_BACKEND, tmp_path, "--import-keras") == f"{fastest} {fastest}"
     # A slower backend the user chose stays (Keras is not imported: torch may be missing).
     assert _python(COMMAND_BACKEND, tmp_path, KERAS_BACKEND="torch") == "torch"
+
+
+# -- the command's JAX compilation cache -------------------------------------------------------
+
+_JAX_CACHE_VARIABLES = (
+    "JAX_COMPILATION_CACHE_DIR",
+    "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS",
+    "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES",
+)
+
+
+def test_on_jax_the_command_gets_a_fresh_compilation_cache_for_the_run(tmp_path):
+    environ = {"KERAS_BACKEND": "jax"}
+    directory = share_jax_compilations(environ)
+    try:
+        assert Path(directory).is_dir() and not any(Path(directory).iterdir())
+        assert Path(directory).name.startswith("skbalance-jax-cache-")
+        assert environ == {
+            "KERAS_BACKEND": "jax",
+            "JAX_COMPILATION_CACHE_DIR": directory,
+            "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+            "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0",
+        }
+    finally:
+        shutil.rmtree(directory)
+    # JAX named in keras.json counts as well; thresholds the user set are kept
+    (tmp_path / "keras.json").write_text(json.dumps({"backend": "jax"}))
+    environ = {"KERAS_HOME": str(tmp_path), "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "2"}
+    directory = share_jax_compilations(environ)
+    shutil.rmtree(directory)
+    assert environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] == "2"
+    assert environ["JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES"] == "0"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"KERAS_BACKEND": "tensorflow"},
+        {"KERAS_BACKEND": "torch"},
+        {"KERAS_BACKEND": "jax", "JAX_COMPILATION_CACHE_DIR": "/the/users/own"},
+    ],
+)
+def test_the_cache_is_left_alone_off_jax_or_where_the_user_set_one(environ):
+    before = dict(environ)
+    assert share_jax_compilations(environ) is None
+    assert environ == before
+
+
+COMMAND_JAX_CACHE = """
+    import os
+    import skbalance.__main__  # what `python -m skbalance` runs before the command
+    import jax, jax.numpy as jnp
+    directory = os.environ["JAX_COMPILATION_CACHE_DIR"]
+    jax.jit(lambda x: x * 2.0 + 1.0)(jnp.arange(3.0)).block_until_ready()
+    print(directory, jax.config.jax_compilation_cache_dir == directory, len(os.listdir(directory)))
+"""
+
+
+@pytest.mark.skipif(not JAX_INSTALLED, reason="needs jax")
+def test_the_command_compiles_into_its_cache_and_removes_it_at_exit(tmp_path):
+    directory, used, entries = _python(COMMAND_JAX_CACHE, tmp_path).split()
+    assert used == "True" and int(entries) >= 1  # the program was written there
+    assert not Path(directory).exists()  # and the directory went with the command
 
 
 LIBRARY_BACKEND = """

@@ -204,7 +204,7 @@ def test_scores_equal_an_independent_computation(n_labels):
 def test_default_presets_run_and_the_others_are_skipped_with_the_reason():
     X, Y = label_data()
     base = LabelStandIn(class_weight="balanced", epochs=7)  # presets reset the balancing knobs
-    result = compare_strategies(X, Y, estimator=base, cv=3, random_state=0)
+    result = compare_strategies(X, Y, estimator=base, cv=3, repeats=1, random_state=0)
     assert set(result.table.index) == set(MULTILABEL_STRATEGIES)
     assert set(result.skipped) == SINGLE_LABEL_ONLY
     assert "ml_ros is the multi-label counterpart" in result.skipped["oversample"]
@@ -463,7 +463,7 @@ def test_cli_runs_a_multilabel_csv_end_to_end(tmp_path):
     out = run_cli(
         "compare", csv, "--target", "cat,dog,bird", "--strategies",
         "none,balanced_weights,mlsmote", "--epochs", 2, "--cv", 2, "--hidden-units", 8,
-        "--quiet", "--json", out_json,
+        "--repeats", 1, "--quiet", "--json", out_json,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "72 rows, 3 labels (positive rows: cat: 30, dog: 14, bird: 8)" in out.stdout
