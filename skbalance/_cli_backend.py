@@ -91,7 +91,8 @@ def share_jax_compilations(environ: dict = os.environ) -> str | None:
     temporary directory, removed when the command exits, and JAX's thresholds (programs
     compiled in under 1 s are not cached by default) lowered to cache every program unless
     the user set them. Workers started by ``--jobs`` inherit it. Must run before JAX is
-    imported: it reads these variables once.
+    imported: it reads these variables once. Without a writable temporary directory the
+    command runs as before, without the cache.
     """
     if backend_in_effect(environ) != "jax" or environ.get("JAX_COMPILATION_CACHE_DIR"):
         return None
@@ -99,7 +100,10 @@ def share_jax_compilations(environ: dict = os.environ) -> str | None:
     import shutil
     import tempfile
 
-    directory = tempfile.mkdtemp(prefix="skbalance-jax-cache-")
+    try:
+        directory = tempfile.mkdtemp(prefix="skbalance-jax-cache-")
+    except OSError:  # no writable temporary directory: the command runs without the cache
+        return None
     atexit.register(shutil.rmtree, directory, ignore_errors=True)
     environ["JAX_COMPILATION_CACHE_DIR"] = directory
     environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")

@@ -156,6 +156,18 @@ def test_the_cache_is_left_alone_off_jax_or_where_the_user_set_one(environ):
     assert environ == before
 
 
+def test_without_a_writable_temporary_directory_the_command_runs_without_the_cache(monkeypatch):
+    import tempfile
+
+    def refuse(**kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    environ = {"KERAS_BACKEND": "jax"}
+    assert share_jax_compilations(environ) is None
+    assert environ == {"KERAS_BACKEND": "jax"}
+
+
 COMMAND_JAX_CACHE = """
     import os
     import skbalance.__main__  # what `python -m skbalance` runs before the command
