@@ -265,6 +265,19 @@ def test_recommendation_against_no_balancing_when_lower_is_better():
     assert f"{gain:+.3f} against no balancing (lower is better)" in result.recommendation
 
 
+def test_out_of_fold_probabilities_travel_back_from_parallel_workers():
+    """``n_jobs``: the fold models come back from loky's worker processes and predict their
+    own test rows, as in one process."""
+    X, y = imbalanced_data()
+    kwargs = dict(strategies=strategies(), **ONE_PASS, random_state=0, keep_probabilities=True)
+    alone = compare_strategies(X, y, **kwargs)
+    parallel = compare_strategies(X, y, **kwargs, n_jobs=2)
+    assert set(parallel.oof_proba) == set(alone.oof_proba) == {"none", "balanced"}
+    for name, proba in alone.oof_proba.items():
+        np.testing.assert_array_equal(parallel.oof_proba[name], proba)
+    np.testing.assert_array_equal(parallel.oof_target, alone.oof_target)
+
+
 def test_out_of_fold_probabilities_and_the_reliability_diagram(tmp_path):
     X, y = imbalanced_data()
     result = compare_strategies(
