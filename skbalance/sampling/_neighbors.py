@@ -24,8 +24,11 @@ underflow (below ~1e-154).
    the per-query constant ``|y|^2``, reduced at once to the minimum of every block of
    ``_BLOCK`` reference rows (padding and the query's own row are masked to ``+inf``
    explicitly, never by a sentinel value).
-2. *Exact scoring.* Every row of every block whose minimum passes the threshold below is
+2. *Exact scoring.* The rows of the blocks whose minimum passes the threshold below are
    scored with the canonical distance, and the ``k`` first by ``(distance, index)`` win.
+   Where only ``k`` blocks pass (the common case), only their rows whose own ``E`` passes
+   the same threshold are scored (about ``k`` of the ``k * _BLOCK``): a chunk's ``E`` is
+   kept where the reference is small, else computed again for those blocks' rows.
 
 **Why no true neighbour is missed.** Let ``u`` be the unit roundoff of the pass (``2**-24``
 for float32), ``d`` the feature count, ``R`` an upper bound on the norms of the scaled,
@@ -405,7 +408,7 @@ def kneighbors(
             kth = np.full(len(rows), np.inf)
         threshold = searcher.threshold(kth, query_norm)
         passing = block_min <= threshold[:, None]
-        return passing, block_min, (full, threshold)
+        return passing, block_min, (searcher, q_aug_t, full, threshold)
 
     def second_pass() -> _BlockMinima:
         with second_lock:
@@ -428,12 +431,14 @@ def kneighbors(
             # the common case: only the k smallest block minima pass (the k-th passes)
             simple = np.flatnonzero(n_pass == k)
             blocks = _true_columns(passing[simple]).reshape(-1, k)  # increasing per row
-            if kept[0] is not None:
-                queries = q_canonical[simple]
-                found, dist = _score_rows(exact_blocks, queries, blocks, simple, kept, k)
-            else:
+            searcher_, q_aug_t, full, threshold = kept
+            if full is not None:  # the chunk's E of these blocks' rows, as computed
+                e = full.reshape(-1, _BLOCK, full.shape[1])[blocks, :, simple[:, None]]
+            else:  # computed again, for these rows only (see _recomputed_e)
                 own = None if self_index is None else self_index[simple]
-                found, dist = _score(exact_blocks, n_ref, q_canonical[simple], blocks, None, own, k)
+                e = _recomputed_e(searcher_, q_aug_t[:, simple], blocks, own)
+            queries, e = q_canonical[simple], e.reshape(len(simple), k * _BLOCK)
+            found, dist = _score_rows(exact_blocks, queries, blocks, e, threshold[simple], k)
             out[simple] = found
             if return_distance:
                 out_dist[simple] = dist
@@ -571,29 +576,48 @@ def _k_first(columns: np.ndarray, dist: np.ndarray, k: int):
     return np.take_along_axis(columns, order, axis=1), np.take_along_axis(dist, order, axis=1)
 
 
-def _score_rows(exact_blocks, queries, blocks, positions, kept, k: int):
-    """:func:`_score` of the given blocks, only on their rows whose own ``E`` passes:
+def _recomputed_e(searcher: _BlockMinima, q_aug_t: np.ndarray, blocks: np.ndarray, own):
+    """``E`` of every row of the given blocks, shape ``(n_rows, k, _BLOCK)``, computed again
+    from the search's operands (where the chunk's E was not kept); masked rows (padding, the
+    query's own row) ``+inf``.
+
+    The same rounded operands, and dot products of the same ``d + 1`` terms in another
+    order: the module docstring's bound (any summation order) holds for these values too, so
+    the threshold prunes them as it prunes the kept ones.
+    """
+    n_rows, width = blocks.shape
+    n_inner = searcher.aug.shape[1]
+    operands = searcher.aug.reshape(-1, _BLOCK * n_inner)[blocks]  # a block: contiguous
+    e = np.matmul(operands.reshape(n_rows, width * _BLOCK, n_inner), q_aug_t.T[:, :, None])
+    e = e.reshape(n_rows, width, _BLOCK)
+    rows = blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)
+    invalid = rows >= searcher.n_ref
+    if own is not None:
+        invalid |= rows == own[:, None, None]
+    e[invalid] = np.inf
+    return e
+
+
+def _score_rows(exact_blocks, queries, blocks, e, threshold, k: int):
+    """:func:`_score` of the given blocks, only on their rows whose ``E`` passes:
     ``(columns, distances)``.
 
-    ``kept`` is the chunk's ``E`` of every reference row (masked rows ``+inf``) and each
-    query's threshold. The module docstring's bound holds row by row: every row among a
-    query's ``k`` first has ``E`` at most the threshold (that is why its block passes), so
-    the rows at or below it are a superset of the answer (on well-spread data, about ``k``
-    of the ``k * _BLOCK``).
+    ``e`` (n_rows, ``blocks.shape[1] * _BLOCK``) holds the blocks' rows' ``E`` (masked rows
+    ``+inf``) and ``threshold`` each query's bound. The module docstring's bound holds row
+    by row: every row among a query's ``k`` first has ``E`` at most the threshold (that is
+    why its block passes), so the rows at or below it are a superset of the answer (on
+    well-spread data, about ``k`` of the ``k * _BLOCK``).
 
     The rows that pass are scored as one flat list (no padding to a common width), in
     index order within each query, so that a stable sort by distance keeps ties in index
     order.
     """
-    full, threshold = kept
     n_rows = blocks.shape[0]
     if n_rows == 0:
         return np.empty((0, k), dtype=np.intp), np.empty((0, k))
-    # (n_rows, k * _BLOCK), in index order: a block's rows as one index, not one per row
-    e = full.reshape(-1, _BLOCK, full.shape[1])[blocks, :, positions[:, None]]
     # masked rows are +inf, above any finite threshold; a simple row's threshold is finite
     # (an infinite k-th block minimum lets every block pass)
-    passing = e.reshape(n_rows, -1) <= _rounded_up(threshold[positions], e.dtype)[:, None]
+    passing = e <= _rounded_up(threshold, e.dtype)[:, None]
     row, slot = np.divmod(np.flatnonzero(passing), passing.shape[1])  # in index order
     block, within = np.divmod(slot, _BLOCK)
     block = blocks[row, block]
