@@ -95,25 +95,33 @@ def _data(kind: str, n: int, d: int, rng) -> np.ndarray:
     k=st.integers(1, 7),
     dtype=st.sampled_from([np.float64, np.float32]),
     separate_query=st.booleans(),
+    keep_e=st.booleans(),
     seed=st.integers(0, 2**31),
 )
-def test_exact_at_every_scale(exponent, kind, n, d, k, dtype, separate_query, seed):
+def test_exact_at_every_scale(exponent, kind, n, d, k, dtype, separate_query, keep_e, seed):
     """Class: float32 rounding, cancellation, over- and underflow in the candidate search.
 
     At 1e-25 squared distances underflow float32 and at 1e20 they overflow it; a money
     column beside 1e-8 features loses them to cancellation; a column in steps of 1e3 leaves
     no float32 digit for the other columns. Whatever the scale, layout, dtype or row count
-    (rarely a multiple of the 32-row block), the answer equals the full float64 sort.
+    (rarely a multiple of the 32-row block), the answer equals the full float64 sort; both
+    where a chunk's E is kept for the row pruning (small references) and where it is
+    computed again for the candidate blocks (``keep_e=False``: large references).
     """
     rng = np.random.default_rng(seed)
     X = (_data(kind, n, d, rng) * 10.0**exponent).astype(dtype)
     k = min(k, len(X) - 1)
-    if separate_query:
-        query = np.concatenate([X[rng.integers(0, len(X), size=5)], X[:3] * 0.5]).astype(dtype)
-        expected = reference_kneighbors(X, k, query)
-        np.testing.assert_array_equal(kneighbors(X, k, query=query, n_jobs=1), expected)
-    else:
-        np.testing.assert_array_equal(kneighbors(X, k, n_jobs=1), reference_kneighbors(X, k))
+    with pytest.MonkeyPatch.context() as patch:
+        if not keep_e:  # as for a reference too large to keep its chunk's E
+            patch.setattr(_neighbors, "_KEEP_BYTES", 0)
+        if separate_query:
+            query = X[rng.integers(0, len(X), size=5)]
+            query = np.concatenate([query, X[:3] * 0.5]).astype(dtype)
+            expected = reference_kneighbors(X, k, query)
+            np.testing.assert_array_equal(kneighbors(X, k, query=query, n_jobs=1), expected)
+        else:
+            found = kneighbors(X, k, n_jobs=1)
+            np.testing.assert_array_equal(found, reference_kneighbors(X, k))
 
 
 @settings(max_examples=30, deadline=None)
