@@ -255,10 +255,6 @@ class _BlockMinima:
         threshold = kth + 2 * delta + 4 * rho * (np.abs(kth) + query_norm**2 + delta)
         return threshold + self.underflow
 
-    def passing(self, block_min: np.ndarray, kth: np.ndarray, query_norm: np.ndarray):
-        """Blocks whose minimum is within the proven bound of the k-th block minimum."""
-        return block_min <= self.threshold(kth, query_norm)[:, None]
-
 
 def _products(left: np.ndarray, right: np.ndarray, out: np.ndarray, rows: int, cols: int):
     """``out[...] = left @ right``, as matrix products of at most ``rows`` rows of ``left``
@@ -521,20 +517,17 @@ def _score(exact_blocks, n_ref: int, queries, blocks, valid, self_index, k: int)
     """The ``k`` rows of the given blocks first by (canonical distance, index), and those
     distances.
 
-    ``blocks`` (n_rows, width) are in increasing order along each row (where ``valid``),
-    so candidate columns are in index order and a stable sort by distance breaks ties by
-    index.
+    ``blocks`` (n_rows, width) are in increasing order along each row where ``valid``
+    (the rest is padding), so candidate columns are in index order and a stable sort by
+    distance breaks ties by index.
     """
     n_rows, width = blocks.shape
     if n_rows == 0:
         return np.empty((0, k), dtype=np.intp), np.empty((0, k))
     n_features = exact_blocks.shape[1]
-    columns = (blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)).reshape(n_rows, -1)
-    invalid = columns >= n_ref  # padding of the last block
-    if valid is not None:
-        invalid |= np.repeat(~valid, _BLOCK, axis=1)
-    if self_index is not None:
-        invalid |= columns == self_index[:, None]
+    columns, invalid = _block_rows(blocks, n_ref, self_index)
+    columns, invalid = columns.reshape(n_rows, -1), invalid.reshape(n_rows, -1)
+    invalid |= np.repeat(~valid, _BLOCK, axis=1)
     # canonical distance: feature by feature, first to last, in float64; gathered a few
     # MB at a time, whatever the width and the feature count
     dist = np.empty((n_rows, width, _BLOCK))
@@ -590,12 +583,19 @@ def _recomputed_e(searcher: _BlockMinima, q_aug_t: np.ndarray, blocks: np.ndarra
     operands = searcher.aug.reshape(-1, _BLOCK * n_inner)[blocks]  # a block: contiguous
     e = np.matmul(operands.reshape(n_rows, width * _BLOCK, n_inner), q_aug_t.T[:, :, None])
     e = e.reshape(n_rows, width, _BLOCK)
-    rows = blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)
-    invalid = rows >= searcher.n_ref
-    if own is not None:
-        invalid |= rows == own[:, None, None]
-    e[invalid] = np.inf
+    e[_block_rows(blocks, searcher.n_ref, own)[1]] = np.inf
     return e
+
+
+def _block_rows(blocks: np.ndarray, n_ref: int, self_index):
+    """Reference row of every row of the given blocks, shape ``(n_rows, width, _BLOCK)``,
+    and which of them are masked: the padding of the last block, and the query's own row
+    (``self_index``, one per query, or None)."""
+    rows = blocks[:, :, None] * _BLOCK + np.arange(_BLOCK)
+    invalid = rows >= n_ref
+    if self_index is not None:
+        invalid |= rows == self_index[:, None, None]
+    return rows, invalid
 
 
 def _score_rows(exact_blocks, queries, blocks, e, threshold, k: int):
