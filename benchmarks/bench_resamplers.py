@@ -104,23 +104,22 @@ def _measure(call) -> tuple[float, int]:
     Where the mark cannot be reset, RSS is sampled every 2 ms by such a thread instead.
     """
     baseline = _rss_bytes()
-    if _reset_peak():
-        start = time.perf_counter()
-        call()
-        seconds = time.perf_counter() - start
-        return seconds, _peak_bytes() - baseline
-    peak, done = [baseline], threading.Event()
+    exact = _reset_peak()
+    if not exact:
+        peak, done = [baseline], threading.Event()
 
-    def watch():
-        while not done.is_set():
-            peak[0] = max(peak[0], _rss_bytes())
-            time.sleep(0.002)
+        def watch():
+            while not done.is_set():
+                peak[0] = max(peak[0], _rss_bytes())
+                time.sleep(0.002)
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
     start = time.perf_counter()
     call()
     seconds = time.perf_counter() - start
+    if exact:
+        return seconds, _peak_bytes() - baseline
     done.set()
     watcher.join()
     return seconds, max(peak[0], _rss_bytes()) - baseline
